@@ -1,0 +1,133 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "BoxOffice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "boxofficed", targets: ["boxofficed"]),
+        .executable(name: "boxoffice", targets: ["boxoffice"]),
+        .library(name: "BoxOfficeClient", targets: ["BoxOfficeClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // Generated swift-protobuf messages for proto/boxoffice.proto; nothing else.
+        .target(
+            name: "BoxOfficeProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        // Domain values: errors and status codes, US locations, geography, dates, paging.
+        .target(name: "BoxOfficeCore", swiftSettings: strict),
+        // The frame codec shared by server, client and soak tool.
+        .target(
+            name: "BoxOfficeWire",
+            dependencies: [
+                "BoxOfficeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // SQLite through GRDB: schema, catalogue generator, catalogue queries.
+        .target(
+            name: "BoxOfficeStore",
+            dependencies: [
+                "BoxOfficeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Resources/us-zipcodes-ATTRIBUTION.md"],
+            resources: [.copy("Resources/us-zipcodes.csv")],
+            swiftSettings: strict
+        ),
+        // The server: pipeline, dispatcher, handlers, cache; a ServiceLifecycle `Service`.
+        .target(
+            name: "BoxOfficeServer",
+            dependencies: [
+                "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeWire", "BoxOfficeStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+        // The async Swift client: many calls pipelined over one connection.
+        .target(
+            name: "BoxOfficeClient",
+            dependencies: [
+                "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+        // The `boxoffice` commands and their table rendering.
+        .target(
+            name: "BoxOfficeCLI",
+            dependencies: [
+                "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+        // A real server on a loopback port with a real SQLite file, for tests and tools.
+        .target(
+            name: "BoxOfficeTesting",
+            dependencies: [
+                "BoxOfficeServer", "BoxOfficeStore", "BoxOfficeClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "boxofficed",
+            dependencies: [
+                "BoxOfficeServer", "BoxOfficeStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "boxoffice", dependencies: ["BoxOfficeCLI"], swiftSettings: strict),
+
+        .testTarget(name: "BoxOfficeCoreTests", dependencies: ["BoxOfficeCore"]),
+        .testTarget(
+            name: "BoxOfficeWireTests",
+            dependencies: [
+                "BoxOfficeWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "BoxOfficeStoreTests", dependencies: ["BoxOfficeStore", "BoxOfficeCore"]),
+        .testTarget(
+            name: "BoxOfficeServerTests",
+            dependencies: [
+                "BoxOfficeServer", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", "BoxOfficeWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "BoxOfficeCLITests", dependencies: ["BoxOfficeCLI", "BoxOfficeTesting"]),
+    ]
+)

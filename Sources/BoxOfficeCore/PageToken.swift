@@ -1,0 +1,46 @@
+/// Paging over a list whose order is stable: the token carries the offset of the next item and a
+/// fingerprint of the query, so a token from one search is refused by another.
+public struct PageRequest: Hashable, Sendable {
+    public static let defaultSize = 20
+    public static let maxSize = 100
+
+    public var offset: Int
+    public var size: Int
+    public var fingerprint: UInt64
+
+    /// Reads `page_size` and `page_token`; `query` is any text that identifies the search.
+    public init(size requestedSize: UInt32, token: String, query: String) throws(BoxOfficeError) {
+        self.fingerprint = PageRequest.fingerprint(of: query)
+        self.size = requestedSize == 0 ? PageRequest.defaultSize : min(Int(requestedSize), PageRequest.maxSize)
+        if token.isEmpty {
+            self.offset = 0
+            return
+        }
+        let parts = token.split(separator: ".")
+        guard parts.count == 2, let offset = Int(parts[0], radix: 36), offset >= 0,
+              let print = UInt64(parts[1], radix: 36)
+        else { throw .invalidArgument("page_token is malformed: pass next_page_token from the previous answer") }
+        guard print == fingerprint else {
+            throw .invalidArgument("page_token belongs to a different search: repeat the same search with it")
+        }
+        self.offset = offset
+    }
+
+    /// The slice of `items` for this page and the token of the next page ("" when this is the last).
+    public func page<T>(of items: [T]) -> (items: ArraySlice<T>, nextToken: String) {
+        let start = min(offset, items.count)
+        let end = min(start + size, items.count)
+        let next = end < items.count ? "\(String(end, radix: 36)).\(String(fingerprint, radix: 36))" : ""
+        return (items[start..<end], next)
+    }
+
+    /// FNV-1a: stable across processes, unlike `Hasher`.
+    static func fingerprint(of text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+}
