@@ -1,1 +1,4 @@
-print("boxoffice")
+import BoxOfficeCLI
+import Foundation
+
+exit(await BoxOfficeCLI.main())

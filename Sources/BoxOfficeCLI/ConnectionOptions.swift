@@ -1,0 +1,94 @@
+import ArgumentParser
+import BoxOfficeClient
+import BoxOfficeCore
+import BoxOfficeProto
+import Foundation
+import SwiftProtobuf
+
+/// Options every command shares: where the server is, how to print, how long to wait.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Server address as HOST:PORT (default: $BOXOFFICE_SERVER, else 127.0.0.1:7070).", valueName: "host:port"))
+    var server: String?
+
+    @Flag(name: .long, help: "Print the server's answer as protobuf canonical JSON instead of a table.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("How long the server may take, in milliseconds.", valueName: "ms"))
+    var deadline: UInt32 = 10_000
+
+    func validate() throws {
+        _ = try endpoint()
+    }
+
+    /// The server's host and port.
+    func endpoint() throws -> (host: String, port: Int) {
+        let text = server ?? ProcessInfo.processInfo.environment["BOXOFFICE_SERVER"] ?? "127.0.0.1:7070"
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (1...65_535).contains(port), colon != text.startIndex
+        else {
+            throw ValidationError("server \"\(text)\" must be HOST:PORT, e.g. 127.0.0.1:7070")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+
+    var callOptions: BoxOfficeClient.CallOptions {
+        .init(deadline: .milliseconds(Int64(deadline)))
+    }
+
+    /// Connects, runs `body`, and closes, whatever happens.
+    func withClient<T>(_ body: (BoxOfficeClient) async throws -> T) async throws -> T {
+        let (host, port) = try endpoint()
+        let client = try await BoxOfficeClient.connect(host: host, port: port)
+        do {
+            let value = try await body(client)
+            await client.close()
+            return value
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
+    /// Prints `message` as JSON when --json is set, otherwise the table `render` makes.
+    func output(_ message: some SwiftProtobuf.Message, render: () -> String) throws {
+        if json {
+            print(try message.jsonString())
+        } else {
+            print(render(), terminator: "")
+        }
+    }
+}
+
+/// A location option's text as a wire `Location`; a malformed or non-US place is a usage error.
+func parseLocation(_ text: String) throws -> Boxoffice_V1_Location {
+    let query: LocationQuery
+    do {
+        query = try LocationQuery.parse(text)
+    } catch {
+        throw ValidationError(error.message)
+    }
+    return .with {
+        switch query {
+        case .zip(let zip): $0.zip = zip
+        case .cityState(let city, let state): $0.cityState = "\(city), \(state)"
+        case .coordinate(let point):
+            $0.latLng = .with {
+                $0.latitude = point.latitude
+                $0.longitude = point.longitude
+            }
+        }
+    }
+}
+
+/// Checks a YYYY-MM-DD option.
+func parseDate(_ text: String?) throws -> String {
+    guard let text else { return "" }
+    do {
+        return try LocalDate(parsing: text).description
+    } catch {
+        throw ValidationError(error.message)
+    }
+}

@@ -1,0 +1,107 @@
+import BoxOfficeCore
+public import BoxOfficeProto
+import BoxOfficeWire
+public import NIOCore
+public import NIOPosix
+import Synchronization
+
+/// An async client for a BoxOffice server: one TCP connection, many calls in flight on it.
+///
+/// Every method throws `BoxOfficeError` carrying the server's status code and message, or
+/// UNAVAILABLE when the connection is lost, or DEADLINE_EXCEEDED when no answer came in time.
+public final class BoxOfficeClient: Sendable {
+    /// Options of one call.
+    public struct CallOptions: Sendable {
+        /// How long the server may take; nil leaves the server's default.
+        public var deadline: Duration?
+        /// Makes a retried purchase safe.
+        public var idempotencyKey: String
+
+        public init(deadline: Duration? = nil, idempotencyKey: String = "") {
+            self.deadline = deadline
+            self.idempotencyKey = idempotencyKey
+        }
+    }
+
+    /// How long to wait for an answer when the call sets no deadline.
+    public static let defaultTimeout: Duration = .seconds(30)
+    /// Largest answer accepted from a server.
+    public static let maxResponseLength = 16 << 20
+
+    private let channel: any Channel
+    private let nextCallID = Atomic<UInt64>(1)
+    private let token = Mutex<String>("")
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    /// Connects to a server.
+    public static func connect(
+        host: String,
+        port: Int,
+        connectTimeout: Duration = .seconds(10),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> BoxOfficeClient {
+        do {
+            let channel = try await ClientBootstrap(group: group)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.milliseconds(connectTimeout.components.seconds * 1000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers([
+                            ByteToMessageHandler(FrameDecoder(maxFrameLength: maxResponseLength)),
+                            ClientConnectionHandler(),
+                        ])
+                    }
+                }
+                .connect(host: host, port: port)
+                .get()
+            return BoxOfficeClient(channel: channel)
+        } catch {
+            throw BoxOfficeError(.unavailable, "cannot connect to \(host):\(port): \(error)")
+        }
+    }
+
+    /// The bearer token sent with every call; set it after signing in.
+    public var authToken: String {
+        get { token.withLock { $0 } }
+        set { token.withLock { $0 = newValue } }
+    }
+
+    /// Closes the connection; calls still waiting fail with UNAVAILABLE.
+    public func close() async {
+        try? await channel.close()
+    }
+
+    /// Sends one call and waits for its answer, whatever its status.
+    public func send(_ call: Boxoffice_V1_Request.OneOf_Call, options: CallOptions = .init()) async throws -> Boxoffice_V1_Response {
+        var request = Boxoffice_V1_Request()
+        request.callID = nextCallID.add(1, ordering: .relaxed).oldValue
+        request.call = call
+        request.authToken = authToken
+        request.idempotencyKey = options.idempotencyKey
+        var timeout = Self.defaultTimeout
+        if let deadline = options.deadline {
+            let milliseconds = deadline.components.seconds * 1000 + deadline.components.attoseconds / 1_000_000_000_000_000
+            request.deadlineMs = UInt32(clamping: max(1, milliseconds))
+            // Wait a little past the server's deadline so its DEADLINE_EXCEEDED, not ours, arrives.
+            timeout = deadline + .seconds(1)
+        }
+        let promise = channel.eventLoop.makePromise(of: Boxoffice_V1_Response.self)
+        let outgoing = OutgoingCall(request: request, response: promise, timeout: TimeAmount.nanoseconds(
+            timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+        channel.writeAndFlush(outgoing, promise: nil)
+        return try await promise.futureResult.get()
+    }
+
+    /// Sends one call and returns its result, throwing the status when it is not OK.
+    public func call(_ call: Boxoffice_V1_Request.OneOf_Call, options: CallOptions = .init()) async throws -> Boxoffice_V1_Response.OneOf_Result {
+        let response = try await send(call, options: options)
+        guard response.status.code == .ok else { throw BoxOfficeError(response.status) }
+        guard let result = response.result else {
+            throw BoxOfficeError(.internalError, "the server answered OK without a result")
+        }
+        return result
+    }
+}

@@ -1,0 +1,107 @@
+public import BoxOfficeCore
+public import BoxOfficeProto
+import BoxOfficeWire
+import NIOCore
+
+/// A call on its way out: the request, where its answer goes, and how long to wait for it.
+struct OutgoingCall: Sendable {
+    var request: Boxoffice_V1_Request
+    var response: EventLoopPromise<Boxoffice_V1_Response>
+    var timeout: TimeAmount
+}
+
+/// Matches answers to calls by `call_id`, so many calls share one connection and may be answered
+/// in any order. Fails every waiting call with a clear status when the connection ends.
+final class ClientConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = OutgoingCall
+    typealias OutboundOut = ByteBuffer
+
+    private struct Waiting {
+        var promise: EventLoopPromise<Boxoffice_V1_Response>
+        var timeout: Scheduled<Void>
+    }
+
+    private var waiting: [UInt64: Waiting] = [:]
+    private var closedWith: BoxOfficeError?
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let call = unwrapOutboundIn(data)
+        if let closedWith {
+            call.response.fail(closedWith)
+            promise?.fail(closedWith)
+            return
+        }
+        let frame: ByteBuffer
+        do {
+            frame = try context.channel.allocator.frame(of: call.request)
+        } catch {
+            call.response.fail(BoxOfficeError(.invalidArgument, "the request did not encode: \(error)"))
+            promise?.fail(error)
+            return
+        }
+        let callID = call.request.callID
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let timeout = context.eventLoop.scheduleTask(in: call.timeout) {
+            handler.value.timedOut(callID, after: call.timeout)
+        }
+        waiting[callID] = Waiting(promise: call.response, timeout: timeout)
+        context.write(wrapOutboundOut(frame), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        let response: Boxoffice_V1_Response
+        do {
+            response = try Boxoffice_V1_Response(frame: frame)
+        } catch {
+            failAll(BoxOfficeError(.internalError, "the server sent a frame that is not a boxoffice.v1.Response"), context: context)
+            return
+        }
+        if let call = waiting.removeValue(forKey: response.callID) {
+            call.timeout.cancel()
+            call.promise.succeed(response)
+        } else if response.status.code != .ok {
+            // An answer to no call of ours (call_id 0) is about the connection: an oversized frame,
+            // a frame that did not decode. It concerns every call still waiting.
+            failAll(BoxOfficeError(response.status), context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(BoxOfficeError(.unavailable, "the connection to the server closed"), context: nil)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let reason: BoxOfficeError = switch error {
+        case let tooLarge as FrameTooLargeError: BoxOfficeError(.resourceExhausted, "the server's answer was too large: \(tooLarge)")
+        case let error as BoxOfficeError: error
+        default: BoxOfficeError(.unavailable, "connection error: \(error)")
+        }
+        failAll(reason, context: context)
+    }
+
+    private func timedOut(_ callID: UInt64, after timeout: TimeAmount) {
+        guard let call = waiting.removeValue(forKey: callID) else { return }
+        call.promise.fail(BoxOfficeError(.deadlineExceeded, "no answer within \(timeout.nanoseconds / 1_000_000) ms"))
+    }
+
+    private func failAll(_ error: BoxOfficeError, context: ChannelHandlerContext?) {
+        if closedWith == nil { closedWith = error }
+        let calls = waiting
+        waiting.removeAll()
+        for call in calls.values {
+            call.timeout.cancel()
+            call.promise.fail(error)
+        }
+        context?.close(promise: nil)
+    }
+}
+
+extension BoxOfficeError {
+    /// The error a non-OK status stands for.
+    public init(_ status: Boxoffice_V1_Status) {
+        self.init(Code(rawValue: status.code.rawValue), status.message, retryAfterMilliseconds: status.retryAfterMs)
+    }
+}

@@ -1,0 +1,129 @@
+public import BoxOfficeStore
+public import Logging
+public import NIOCore
+import BoxOfficeWire
+import NIOConcurrencyHelpers
+import NIOExtras
+import NIOPosix
+public import ServiceLifecycle
+
+/// The BoxOffice server as a ServiceLifecycle `Service`: listens, serves calls, and on graceful
+/// shutdown stops accepting, lets in-flight calls finish within the grace period, then closes.
+public final class BoxOfficeServer: Service {
+    private let configuration: ServerConfiguration
+    private let store: CatalogueStore
+    private let seats: any SeatAvailability
+    private let clock: WallClock
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let boundAddressPromise: EventLoopPromise<SocketAddress>
+
+    /// - Parameters:
+    ///   - seats: which seats are taken; the booking subsystem supplies its allocator here.
+    ///   - clock: the wall clock that decides "today" in each time zone.
+    public init(
+        configuration: ServerConfiguration,
+        store: CatalogueStore,
+        seats: any SeatAvailability = CatalogueOnlyAvailability(),
+        clock: WallClock = .system,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.seats = seats
+        self.clock = clock
+        self.logger = logger
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+        self.boundAddressPromise = group.next().makePromise(of: SocketAddress.self)
+    }
+
+    /// The address the server listens on, once it does; throws if it failed to start.
+    public func boundAddress() async throws -> SocketAddress {
+        try await boundAddressPromise.futureResult.get()
+    }
+
+    public func run() async throws {
+        let threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.databaseThreads))
+        threadPool.start()
+        do {
+            try await serve(threadPool: threadPool)
+        } catch {
+            boundAddressPromise.fail(error)
+            try? await group.shutdownGracefully()
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+        try await threadPool.shutdownGracefully()
+    }
+
+    private func serve(threadPool: NIOThreadPool) async throws {
+        let localTime = LocalTime()
+        let reader = CatalogueReader(store: store, threadPool: threadPool, configuration: configuration)
+        let dispatcher = Dispatcher(
+            search: SearchService(reader: reader, seats: seats, localTime: localTime, clock: clock),
+            info: InfoService(reader: reader, configuration: configuration, clock: clock)
+        )
+        let quiescing = ServerQuiescingHelper(group: group)
+        let configuration = self.configuration
+        let logger = self.logger
+
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let decoder = FrameDecoder(maxFrameLength: configuration.maxFrameLength)
+                    try channel.pipeline.syncOperations.addHandlers([
+                        ByteToMessageHandler(decoder, maximumBufferSize: configuration.maxFrameLength + FrameDecoder.headerLength + 65_536),
+                        IdleStateHandler(allTimeout: TimeAmount(configuration.idleTimeout)),
+                        RPCConnectionHandler(dispatcher: dispatcher, configuration: configuration, logger: logger),
+                    ])
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+
+        guard let address = channel.localAddress else {
+            throw ChannelError.unknownLocalAddress
+        }
+        boundAddressPromise.succeed(address)
+        logger.info("listening", metadata: ["boxoffice.address": "\(address)"])
+
+        let drained = group.next().makePromise(of: Void.self)
+        let isQuiescing = NIOLockedValueBox(false)
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await channel.closeFuture.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
+        } onGracefulShutdown: {
+            logger.info("shutting down: no new connections, finishing calls in flight")
+            isQuiescing.withLockedValue { $0 = true }
+            quiescing.initiateShutdown(promise: drained)
+        }
+        guard isQuiescing.withLockedValue({ $0 }) else { return }
+        // Connections close as their last call is answered; past the grace period, they are cut.
+        let gracePeriod = TimeAmount(configuration.shutdownGracePeriod)
+        let timeout = group.next().scheduleTask(in: gracePeriod) {
+            drained.fail(GracePeriodElapsed())
+        }
+        do {
+            try await drained.futureResult.get()
+            timeout.cancel()
+            logger.info("shut down cleanly")
+        } catch {
+            logger.warning("grace period elapsed with calls in flight; closing their connections")
+        }
+    }
+
+    private struct GracePeriodElapsed: Error {}
+}

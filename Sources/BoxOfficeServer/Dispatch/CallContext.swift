@@ -1,0 +1,17 @@
+public import Logging
+public import NIOCore
+
+/// What a handler knows about the call besides its message.
+public struct CallContext: Sendable {
+    /// The client's `call_id`.
+    public var callID: UInt64
+    /// The peer, for limits and logs.
+    public var remoteAddress: SocketAddress?
+    /// Bearer token, empty when none was sent.
+    public var authToken: String
+    /// Idempotency key, empty when none was sent.
+    public var idempotencyKey: String
+    /// When the call must be answered by.
+    public var deadline: NIODeadline
+    public var logger: Logger
+}

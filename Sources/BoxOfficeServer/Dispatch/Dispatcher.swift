@@ -1,0 +1,72 @@
+import BoxOfficeCore
+import BoxOfficeProto
+import Logging
+
+/// Turns a decoded request into a response: finds the handler for its call and maps every thrown
+/// error to a status. Handlers never see bytes, and nothing they throw escapes as a crash.
+final class Dispatcher: Sendable {
+    private let search: SearchService
+    private let info: InfoService
+
+    init(search: SearchService, info: InfoService) {
+        self.search = search
+        self.info = info
+    }
+
+    func handle(_ request: Boxoffice_V1_Request, context: CallContext) async -> Boxoffice_V1_Response {
+        let callID = request.callID
+        guard let call = request.call else {
+            return .failure(callID: callID, .unimplemented(
+                "the request names no call this server knows (protocol version \(BoxOfficeVersion.protocolVersion))"))
+        }
+        do {
+            let result: Boxoffice_V1_Response.OneOf_Result
+            switch call {
+            case .getInfo:
+                result = .getInfo(try await info.serverInfo())
+            case .searchTheatres(let message):
+                result = .searchTheatres(try await search.searchTheatres(message))
+            case .searchMovies(let message):
+                result = .searchMovies(try await search.searchMovies(message))
+            case .searchShowtimes(let message):
+                result = .searchShowtimes(try await search.searchShowtimes(message))
+            case .listScreens(let message):
+                result = .listScreens(try await search.listScreens(message))
+            case .getSeatMap(let message):
+                result = .getSeatMap(try await search.seatMap(message))
+            case .signUp, .signIn, .holdSeats, .releaseHold, .purchase, .getBooking, .listBookings, .cancelBooking:
+                throw BoxOfficeError.unimplemented("\(call.name) is not available on this server yet")
+            }
+            return .success(callID: callID, result)
+        } catch let error as BoxOfficeError {
+            return .failure(callID: callID, error)
+        } catch is CancellationError {
+            return .failure(callID: callID, BoxOfficeError(.cancelled, "the call was cancelled"))
+        } catch {
+            context.logger.error("call failed", metadata: ["boxoffice.call": "\(call.name)", "error": "\(error)"])
+            return .failure(callID: callID, .internalError("the server could not complete \(call.name)"))
+        }
+    }
+}
+
+extension Boxoffice_V1_Request.OneOf_Call {
+    /// The call's name as in the proto, for logs and messages.
+    var name: String {
+        switch self {
+        case .getInfo: "GetInfo"
+        case .searchTheatres: "SearchTheatres"
+        case .searchMovies: "SearchMovies"
+        case .searchShowtimes: "SearchShowtimes"
+        case .listScreens: "ListScreens"
+        case .getSeatMap: "GetSeatMap"
+        case .signUp: "SignUp"
+        case .signIn: "SignIn"
+        case .holdSeats: "HoldSeats"
+        case .releaseHold: "ReleaseHold"
+        case .purchase: "Purchase"
+        case .getBooking: "GetBooking"
+        case .listBookings: "ListBookings"
+        case .cancelBooking: "CancelBooking"
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import BoxOfficeCore
+import BoxOfficeStore
+import NIOPosix
+
+/// Reads the catalogue: every SQLite query runs on a small thread pool, never on an event loop,
+/// and answers are kept in bounded LRU caches with a time to live.
+final class CatalogueReader: Sendable {
+    let store: CatalogueStore
+    private let threadPool: NIOThreadPool
+    private let locations: LRUCache<LocationQuery, ResolvedLocation>
+    private let theatreHits: LRUCache<TheatreSearchKey, [TheatreHit]>
+    private let theatresByID: LRUCache<Int64, TheatreRecord>
+    private let screenLists: LRUCache<Int64, [ScreenRecord]>
+    private let movieLists: LRUCache<MovieSearchKey, [MovieRecord]>
+    private let showtimeLists: LRUCache<ShowtimeSearchKey, [ShowtimeRecord]>
+    private let showtimesByID: LRUCache<Int64, ShowtimeRecord>
+
+    struct TheatreSearchKey: Hashable, Sendable {
+        var coordinate: Coordinate
+        var radiusMiles: Double
+        var movieID: Int64?
+        var date: LocalDate?
+    }
+
+    struct MovieSearchKey: Hashable, Sendable {
+        var title: String?
+        var theatreIDs: [Int64]?
+        var date: LocalDate?
+    }
+
+    struct ShowtimeSearchKey: Hashable, Sendable {
+        var theatreIDs: [Int64]
+        var movieID: Int64?
+        var date: LocalDate
+    }
+
+    init(store: CatalogueStore, threadPool: NIOThreadPool, configuration: ServerConfiguration) {
+        self.store = store
+        self.threadPool = threadPool
+        let capacity = configuration.cacheCapacity
+        let ttl = configuration.cacheTimeToLive
+        locations = LRUCache(capacity: capacity, timeToLive: ttl)
+        theatreHits = LRUCache(capacity: capacity, timeToLive: ttl)
+        theatresByID = LRUCache(capacity: capacity, timeToLive: ttl)
+        screenLists = LRUCache(capacity: capacity, timeToLive: ttl)
+        movieLists = LRUCache(capacity: capacity, timeToLive: ttl)
+        showtimeLists = LRUCache(capacity: capacity, timeToLive: ttl)
+        showtimesByID = LRUCache(capacity: capacity, timeToLive: ttl)
+    }
+
+    func resolve(_ query: LocationQuery) async throws -> ResolvedLocation {
+        try await cached(query, in: locations) { store in try store.resolve(query) }
+    }
+
+    func theatres(near coordinate: Coordinate, radiusMiles: Double, playing movieID: Int64?, on date: LocalDate?) async throws -> [TheatreHit] {
+        let key = TheatreSearchKey(coordinate: coordinate, radiusMiles: radiusMiles, movieID: movieID, date: date)
+        return try await cached(key, in: theatreHits) { store in
+            try store.theatres(near: coordinate, radiusMiles: radiusMiles, playing: movieID, on: date)
+        }
+    }
+
+    func theatre(id: Int64) async throws -> TheatreRecord? {
+        try await cachedOptional(id, in: theatresByID) { store in try store.theatre(id: id) }
+    }
+
+    func screens(theatreID: Int64) async throws -> [ScreenRecord] {
+        try await cached(theatreID, in: screenLists) { store in try store.screens(theatreID: theatreID) }
+    }
+
+    func screen(id: Int64) async throws -> ScreenRecord? {
+        try await run { store in try store.screen(id: id) }
+    }
+
+    func movie(id: Int64) async throws -> MovieRecord? {
+        try await run { store in try store.movie(id: id) }
+    }
+
+    func movies(title: String?, playingAt theatreIDs: [Int64]?, on date: LocalDate?) async throws -> [MovieRecord] {
+        let key = MovieSearchKey(title: title, theatreIDs: theatreIDs, date: date)
+        return try await cached(key, in: movieLists) { store in
+            try store.movies(title: title, playingAt: theatreIDs, on: date)
+        }
+    }
+
+    func showtimes(theatreIDs: [Int64], movieID: Int64?, on date: LocalDate) async throws -> [ShowtimeRecord] {
+        let key = ShowtimeSearchKey(theatreIDs: theatreIDs, movieID: movieID, date: date)
+        return try await cached(key, in: showtimeLists) { store in
+            try store.showtimes(theatreIDs: theatreIDs, movieID: movieID, on: date)
+        }
+    }
+
+    func showtime(id: Int64) async throws -> ShowtimeRecord? {
+        try await cachedOptional(id, in: showtimesByID) { store in try store.showtime(id: id) }
+    }
+
+    func summary() async throws -> CatalogueSummary {
+        try await run { store in try store.summary() }
+    }
+
+    /// Cache hit ratio over all catalogue caches, for `info` and metrics.
+    var cacheStatistics: (hits: Int, misses: Int) {
+        let all = [locations.statistics, theatreHits.statistics, theatresByID.statistics, screenLists.statistics,
+                   movieLists.statistics, showtimeLists.statistics, showtimesByID.statistics]
+        return all.reduce((0, 0)) { ($0.0 + $1.hits, $0.1 + $1.misses) }
+    }
+
+    // MARK: Plumbing
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (CatalogueStore) throws -> T) async throws -> T {
+        let store = self.store
+        return try await threadPool.runIfActive { try body(store) }
+    }
+
+    private func cached<K, V>(_ key: K, in cache: LRUCache<K, V>, load: @escaping @Sendable (CatalogueStore) throws -> V) async throws -> V {
+        if let hit = cache.value(forKey: key) { return hit }
+        let value = try await run(load)
+        cache.insert(value, forKey: key)
+        return value
+    }
+
+    private func cachedOptional<K, V>(_ key: K, in cache: LRUCache<K, V>, load: @escaping @Sendable (CatalogueStore) throws -> V?) async throws -> V? {
+        if let hit = cache.value(forKey: key) { return hit }
+        guard let value = try await run(load) else { return nil }
+        cache.insert(value, forKey: key)
+        return value
+    }
+}

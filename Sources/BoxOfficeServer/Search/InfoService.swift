@@ -1,0 +1,59 @@
+import BoxOfficeCore
+import BoxOfficeProto
+import BoxOfficeStore
+
+/// `GetInfo`: version, uptime, readiness, the catalogue's size and the server's limits.
+final class InfoService: Sendable {
+    private let reader: CatalogueReader
+    private let configuration: ServerConfiguration
+    private let clock: WallClock
+    private let startedAtMilliseconds: Int64
+    // Counting millions of showtimes takes a while and the catalogue changes rarely.
+    private let summaryCache = LRUCache<Int, CatalogueSummary>(capacity: 1, timeToLive: .seconds(60))
+
+    init(reader: CatalogueReader, configuration: ServerConfiguration, clock: WallClock) {
+        self.reader = reader
+        self.configuration = configuration
+        self.clock = clock
+        self.startedAtMilliseconds = clock.nowMilliseconds
+    }
+
+    func serverInfo() async throws -> Boxoffice_V1_ServerInfo {
+        let summary: CatalogueSummary
+        if let cached = summaryCache.value(forKey: 0) {
+            summary = cached
+        } else {
+            summary = try await reader.summary()
+            summaryCache.insert(summary, forKey: 0)
+        }
+        let configuration = self.configuration
+        return .with {
+            $0.version = BoxOfficeVersion.release
+            $0.protocolVersion = BoxOfficeVersion.protocolVersion
+            $0.uptimeMs = clock.nowMilliseconds - startedAtMilliseconds
+            $0.ready = true
+            $0.catalogue = .with {
+                $0.theatres = UInt32(summary.theatres)
+                $0.screens = UInt32(summary.screens)
+                $0.movies = UInt32(summary.movies)
+                $0.showtimes = UInt32(summary.showtimes)
+                $0.firstDate = summary.firstDate.map { "\($0)" } ?? ""
+                $0.lastDate = summary.lastDate.map { "\($0)" } ?? ""
+            }
+            $0.limits = .with {
+                $0.maxFrameBytes = UInt32(configuration.maxFrameLength)
+                $0.defaultDeadlineMs = UInt32(configuration.defaultDeadline.milliseconds)
+                $0.idleTimeoutMs = UInt32(configuration.idleTimeout.milliseconds)
+                $0.maxPageSize = UInt32(PageRequest.maxSize)
+                $0.maxCallsInFlightPerConnection = UInt32(configuration.maxCallsInFlightPerConnection)
+            }
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

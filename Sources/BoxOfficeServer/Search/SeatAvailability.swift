@@ -1,0 +1,27 @@
+import BoxOfficeStore
+
+/// How many of a showtime's seats are held and sold, and which.
+public struct TakenSeats: Sendable, Hashable {
+    public var held: Set<Int>
+    public var sold: Set<Int>
+
+    public init(held: Set<Int> = [], sold: Set<Int> = []) {
+        self.held = held
+        self.sold = sold
+    }
+
+    public static let none = TakenSeats()
+}
+
+/// The source of truth for which seats of a showtime are taken. Search asks it at answer time and
+/// never caches its answer, so seat counts are never stale past a purchase.
+public protocol SeatAvailability: Sendable {
+    func takenSeats(of showtime: ShowtimeRecord) async throws -> TakenSeats
+}
+
+/// The inventory of a catalogue with no booking subsystem attached: nothing can be held or sold,
+/// so every seat is free. The seat allocator replaces it when booking is enabled.
+public struct CatalogueOnlyAvailability: SeatAvailability {
+    public init() {}
+    public func takenSeats(of showtime: ShowtimeRecord) async throws -> TakenSeats { .none }
+}

@@ -1,0 +1,39 @@
+import BoxOfficeWire
+import NIOCore
+
+/// Everything an operator can tune about a running server, with the defaults a theatre would want.
+public struct ServerConfiguration: Sendable {
+    /// Address to listen on.
+    public var host = "127.0.0.1"
+    /// Port to listen on; 0 picks a free one (tests).
+    public var port = 7070
+    /// Largest frame body accepted; a longer length prefix is refused before anything is buffered.
+    public var maxFrameLength = FrameDecoder.defaultMaxFrameLength
+    /// Deadline of a call that names none.
+    public var defaultDeadline: Duration = .seconds(10)
+    /// Upper bound on a deadline a client may ask for.
+    public var maxDeadline: Duration = .seconds(60)
+    /// A connection with no traffic and no call in flight for this long is closed.
+    public var idleTimeout: Duration = .seconds(300)
+    /// After SIGTERM, in-flight calls get this long to finish before connections are closed.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+    /// A connection stops being read while this many of its calls are in flight.
+    public var maxCallsInFlightPerConnection = 64
+    /// Event-loop threads; defaults to one per core.
+    public var eventLoopThreads = System.coreCount
+    /// Threads that run SQLite queries off the event loops.
+    public var databaseThreads = 2
+    /// Entries kept in each catalogue answer cache.
+    public var cacheCapacity = 50_000
+    /// How long a cached catalogue answer is served before it is read again.
+    public var cacheTimeToLive: Duration = .seconds(60)
+
+    public init() {}
+
+    /// The defaults, changed by `configure`.
+    public static func defaults(configure: (inout ServerConfiguration) -> Void = { _ in }) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configure(&configuration)
+        return configuration
+    }
+}
