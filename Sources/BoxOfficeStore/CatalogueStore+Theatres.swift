@@ -1,0 +1,77 @@
+public import BoxOfficeCore
+import GRDB
+
+extension CatalogueStore {
+    static let theatreColumns = "t.id, t.chain, t.name, t.street, t.city, t.state, t.zip, t.lat, t.lon, t.time_zone, t.screen_count"
+    static let screenColumns = "id, theatre_id, name, format, layout"
+
+    /// Every theatre within `radiusMiles` of `near`, nearest first (ties by id). With `movieID`, only theatres
+    /// showing that movie on `date` (any date when `date` is nil).
+    /// The R*Tree narrows to a bounding box; exact great-circle distance decides and sorts.
+    public func theatres(near point: Coordinate, radiusMiles: Double, playing movieID: Int64?, on date: LocalDate?) throws -> [TheatreHit] {
+        let box = point.boundingBox(radiusMiles: radiusMiles)
+        var sql = """
+            SELECT \(Self.theatreColumns) FROM theatre_rtree r JOIN theatres t ON t.id = r.id
+            WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?
+            """
+        var arguments: StatementArguments = [box.minLatitude, box.maxLatitude, box.minLongitude, box.maxLongitude]
+        if let movieID {
+            // One seek per candidate on showtimes_by_movie (movie_id, local_date, theatre_id).
+            if let date {
+                sql += " AND EXISTS (SELECT 1 FROM showtimes s WHERE s.movie_id = ? AND s.local_date = ? AND s.theatre_id = t.id)"
+                arguments += [movieID, date.description]
+            } else {
+                sql += " AND EXISTS (SELECT 1 FROM showtimes s WHERE s.movie_id = ? AND s.theatre_id = t.id)"
+                arguments += [movieID]
+            }
+        }
+        return try dbPool.read { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+            var hits: [TheatreHit] = []
+            while let row = try rows.next() {
+                let theatre = Self.theatre(row)
+                let distance = point.distanceInMiles(to: theatre.coordinate)
+                if distance <= radiusMiles { hits.append(TheatreHit(theatre: theatre, distanceMiles: distance)) }
+            }
+            hits.sort { ($0.distanceMiles, $0.theatre.id) < ($1.distanceMiles, $1.theatre.id) }
+            return hits
+        }
+    }
+
+    /// The theatre with this id, or nil.
+    public func theatre(id: Int64) throws -> TheatreRecord? {
+        try dbPool.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.theatreColumns) FROM theatres t WHERE t.id = ?"),
+                             arguments: [id]).map(Self.theatre)
+        }
+    }
+
+    /// A theatre's screens, "Auditorium 1" first, numerically (2 before 10).
+    public func screens(theatreID: Int64) throws -> [ScreenRecord] {
+        try dbPool.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.screenColumns) FROM screens WHERE theatre_id = ? ORDER BY number"),
+                             arguments: [theatreID]).map(Self.screen)
+        }
+    }
+
+    /// The screen with this id, or nil.
+    public func screen(id: Int64) throws -> ScreenRecord? {
+        try dbPool.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.screenColumns) FROM screens WHERE id = ?"),
+                             arguments: [id]).map(Self.screen)
+        }
+    }
+
+    static func theatre(_ row: Row) -> TheatreRecord {
+        TheatreRecord(id: row[0], chain: row[1], name: row[2], street: row[3], city: row[4], state: row[5], zip: row[6],
+                      coordinate: Coordinate(latitude: row[7], longitude: row[8]), timeZone: row[9], screenCount: row[10])
+    }
+
+    static func screen(_ row: Row) throws -> ScreenRecord {
+        let formatText: String = row[3]
+        guard let format = ScreenFormat(rawValue: formatText) else {
+            throw BoxOfficeError.internalError("screen \(row[0] as Int64) has an unknown format \"\(formatText)\"")
+        }
+        return ScreenRecord(id: row[0], theatreID: row[1], name: row[2], format: format, layout: try SeatLayout(encoded: row[4]))
+    }
+}
