@@ -1,4 +1,4 @@
-import BoxOfficeStore
+public import BoxOfficeStore
 
 /// How many of a showtime's seats are held and sold, and which.
 public struct TakenSeats: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The time of day, injected so tests can fix "today" and later move hold expiry without sleeping.
 public struct WallClock: Sendable {

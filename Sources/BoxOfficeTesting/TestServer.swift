@@ -1,0 +1,55 @@
+public import BoxOfficeClient
+public import BoxOfficeServer
+public import BoxOfficeStore
+import Foundation
+public import Logging
+public import NIOCore
+import ServiceLifecycle
+
+/// A real BoxOffice server on a loopback port with its own SQLite file, for tests and tools.
+public struct TestServer: Sendable {
+    public let host: String
+    public let port: Int
+    public let databasePath: String
+    public let store: CatalogueStore
+
+    /// Connects a new client.
+    public func connect() async throws -> BoxOfficeClient {
+        try await BoxOfficeClient.connect(host: host, port: port)
+    }
+
+    /// Starts a server on port 0 over a copy of the demo catalogue, runs `body`, then shuts the
+    /// server down gracefully and removes its files.
+    public static func withRunning<T: Sendable>(
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        logger: Logger = Logger(label: "boxoffice.test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        _ body: (TestServer, ServiceGroup) async throws -> T
+    ) async throws -> T {
+        let directory = try TestCatalogue.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (store, path) = try TestCatalogue.makeStore(in: directory)
+        let configuration = ServerConfiguration.defaults {
+            $0.host = "127.0.0.1"
+            $0.port = 0
+            $0.eventLoopThreads = 2
+            configure(&$0)
+        }
+        let server = BoxOfficeServer(configuration: configuration, store: store, clock: TestCatalogue.clock, logger: logger)
+        let services = ServiceGroup(configuration: .init(services: [server], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask { try await services.run() }
+            do {
+                let address = try await server.boundAddress()
+                let running = TestServer(host: "127.0.0.1", port: address.port!, databasePath: path, store: store)
+                let value = try await body(running, services)
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
+                return value
+            } catch {
+                await services.triggerGracefulShutdown()
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+    }
+}

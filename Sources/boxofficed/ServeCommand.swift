@@ -1,0 +1,113 @@
+import ArgumentParser
+import BoxOfficeServer
+import BoxOfficeStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve BoxOffice calls over TCP (the default subcommand)."
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 7070
+
+    @Option(help: ArgumentHelp("SQLite database file; created, and filled with the demo catalogue, when empty.", valueName: "path"))
+    var database = "./boxoffice.sqlite"
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: Logger.Level = .info
+
+    @Option(help: ArgumentHelp("Largest frame accepted, in bytes; longer length prefixes are refused before buffering.", valueName: "bytes"))
+    var maxFrameBytes = ServerConfiguration().maxFrameLength
+
+    @Option(help: ArgumentHelp("Deadline of a call that names none, in milliseconds.", valueName: "ms"))
+    var defaultDeadlineMs = 10_000
+
+    @Option(help: ArgumentHelp("Longest deadline a client may ask for, in milliseconds.", valueName: "ms"))
+    var maxDeadlineMs = 60_000
+
+    @Option(help: ArgumentHelp("Close connections idle this long with no call in flight, in seconds.", valueName: "seconds"))
+    var idleTimeout = 300
+
+    @Option(help: ArgumentHelp("On SIGTERM/SIGINT, time given to calls in flight before connections close, in seconds.", valueName: "seconds"))
+    var shutdownGrace = 10
+
+    @Option(help: "Calls in flight per connection before the server stops reading it.")
+    var maxCallsInFlight = 64
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    var threads = System.coreCount
+
+    @Option(help: "Threads that run SQLite queries.")
+    var databaseThreads = 2
+
+    @Option(help: "Entries in each catalogue answer cache.")
+    var cacheEntries = 50_000
+
+    @Option(help: ArgumentHelp("How long a cached catalogue answer is served, in seconds.", valueName: "seconds"))
+    var cacheTtl = 60
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard maxFrameBytes >= 64 else { throw ValidationError("--max-frame-bytes must be at least 64") }
+        guard defaultDeadlineMs > 0, maxDeadlineMs >= defaultDeadlineMs else {
+            throw ValidationError("--default-deadline-ms must be positive and at most --max-deadline-ms")
+        }
+        guard idleTimeout > 0, shutdownGrace >= 0, maxCallsInFlight > 0, threads > 0, databaseThreads > 0,
+              cacheEntries > 0, cacheTtl >= 0
+        else { throw ValidationError("timeouts, limits and thread counts must be positive") }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "boxofficed")
+
+        let store = try CatalogueStore(path: database)
+        if try DemoCatalogue.loadIfEmpty(into: store, logger: logger) != nil {
+            print("boxofficed: \(database) was empty; loaded the demo catalogue")
+        }
+        let summary = try store.summary()
+
+        let configuration = ServerConfiguration.defaults {
+            $0.host = host
+            $0.port = port
+            $0.maxFrameLength = maxFrameBytes
+            $0.defaultDeadline = .milliseconds(defaultDeadlineMs)
+            $0.maxDeadline = .milliseconds(maxDeadlineMs)
+            $0.idleTimeout = .seconds(idleTimeout)
+            $0.shutdownGracePeriod = .seconds(shutdownGrace)
+            $0.maxCallsInFlightPerConnection = maxCallsInFlight
+            $0.eventLoopThreads = threads
+            $0.databaseThreads = databaseThreads
+            $0.cacheCapacity = cacheEntries
+            $0.cacheTimeToLive = .seconds(cacheTtl)
+        }
+        let server = BoxOfficeServer(configuration: configuration, store: store, logger: logger)
+        let services = ServiceGroup(configuration: .init(
+            services: [server],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            let address = try await server.boundAddress()
+            print("boxofficed ready on \(address.ipAddress ?? host):\(address.port ?? port) "
+                + "(\(database): \(summary.theatres) theatres, \(summary.showtimes) showtimes)")
+            fflush(stdout)
+            try await group.waitForAll()
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
