@@ -1,0 +1,46 @@
+import BoxOfficeCore
+import BoxOfficeStore
+import Testing
+
+@Suite struct TimeZoneTests {
+    @Test func phoenixHasNoSummerTimeDenverDoes() throws {
+        let july = LocalDate(year: 2025, month: 7, day: 15), january = LocalDate(year: 2025, month: 1, day: 15)
+        let sevenPM = 19 * 60
+        let phoenixJuly = try LocalTime.unixSeconds(on: july, minutesAfterMidnight: sevenPM, timeZone: "America/Phoenix")
+        let denverJuly = try LocalTime.unixSeconds(on: july, minutesAfterMidnight: sevenPM, timeZone: "America/Denver")
+        #expect(phoenixJuly - denverJuly == 3600)
+        #expect(phoenixJuly == 1_752_631_200)  // 2025-07-16T02:00:00Z
+        let phoenixJanuary = try LocalTime.unixSeconds(on: january, minutesAfterMidnight: sevenPM, timeZone: "America/Phoenix")
+        let denverJanuary = try LocalTime.unixSeconds(on: january, minutesAfterMidnight: sevenPM, timeZone: "America/Denver")
+        #expect(phoenixJanuary == denverJanuary)
+        let back = try LocalTime.local(denverJuly, timeZone: "America/Denver")
+        #expect(back.date == july && back.minutesAfterMidnight == sevenPM)
+    }
+
+    @Test func showsOnADaylightSavingChangeDayKeepTheirWallClockTime() throws {
+        let store = try CatalogueStore(path: try temporaryDatabasePath())
+        // 2025-03-09: clocks go forward in Denver, not in Phoenix.
+        let start = LocalDate(year: 2025, month: 3, day: 8)
+        _ = try CatalogueGenerator(options: .init(theatres: 4, days: 3, seed: 9, startDate: start, metros: ["Denver", "Phoenix"]))
+            .generate(into: store)
+        for theatreID in Int64(1)...4 {
+            let theatre = try #require(try store.theatre(id: theatreID))
+            for day in 0..<3 {
+                let shows = try store.showtimes(theatreIDs: [theatreID], movieID: nil, on: start.adding(days: day))
+                #expect(!shows.isEmpty)
+                for show in shows {
+                    let local = try LocalTime.local(show.startsAt, timeZone: theatre.timeZone)
+                    #expect(local.date == show.localDate)
+                    #expect((10 * 60 + 45...23 * 60).contains(local.minutesAfterMidnight))
+                    #expect(local.minutesAfterMidnight % 5 == 0)
+                }
+            }
+        }
+    }
+
+    @Test func unknownZoneIsAnError() {
+        #expect(throws: BoxOfficeError.self) {
+            try LocalTime.unixSeconds(on: LocalDate(year: 2025, month: 1, day: 1), minutesAfterMidnight: 0, timeZone: "Mars/Olympus")
+        }
+    }
+}
