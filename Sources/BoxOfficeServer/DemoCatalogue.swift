@@ -12,7 +12,7 @@ public enum DemoCatalogue {
         // Start a day before UTC's date: it is still yesterday in Hawaii when it is today in UTC.
         let startDate = LocalDate(daysSinceEpoch: Int(clock.nowMilliseconds / 86_400_000) - 1)
         logger.info("database is empty: loading the demo catalogue", metadata: ["boxoffice.start_date": "\(startDate)"])
-        let summary = try CatalogueGenerator(options: .demo(startDate: startDate)).generate(into: store)
+        let summary = try CatalogueGenerator(options: CatalogueGenerator.demo(startDate: startDate)).generate(into: store)
         logger.info("demo catalogue loaded", metadata: [
             "boxoffice.theatres": "\(summary.theatres)", "boxoffice.showtimes": "\(summary.showtimes)",
         ])

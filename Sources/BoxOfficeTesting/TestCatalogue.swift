@@ -1,5 +1,5 @@
-import BoxOfficeCore
-import BoxOfficeServer
+public import BoxOfficeCore
+public import BoxOfficeServer
 public import BoxOfficeStore
 public import Foundation
 import Synchronization
@@ -32,9 +32,9 @@ public enum TestCatalogue {
             let file = directory.appendingPathComponent("template.sqlite").path
             do {
                 let store = try CatalogueStore(path: file)
-                _ = try CatalogueGenerator(options: .demo(startDate: startDate)).generate(into: store)
+                _ = try CatalogueGenerator(options: CatalogueGenerator.demo(startDate: startDate)).generate(into: store)
                 // Fold the WAL into the main file so one copied file holds everything.
-                try store.dbPool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+                _ = try store.dbPool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             }
             path = file
             return file

@@ -3,8 +3,8 @@ public import BoxOfficeServer
 public import BoxOfficeStore
 import Foundation
 public import Logging
-public import NIOCore
-import ServiceLifecycle
+import NIOCore
+public import ServiceLifecycle
 
 /// A real BoxOffice server on a loopback port with its own SQLite file, for tests and tools.
 public struct TestServer: Sendable {

@@ -53,6 +53,12 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
 public struct FrameTooLargeError: Error, Hashable, Sendable, CustomStringConvertible {
     public var length: Int
     public var maxFrameLength: Int
+
+    public init(length: Int, maxFrameLength: Int) {
+        self.length = length
+        self.maxFrameLength = maxFrameLength
+    }
+
     public var description: String {
         "frame of \(length) bytes exceeds the maximum of \(maxFrameLength) bytes"
     }

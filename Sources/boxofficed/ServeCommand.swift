@@ -1,8 +1,9 @@
-import ArgumentParser
+public import ArgumentParser
 import BoxOfficeServer
 import BoxOfficeStore
 import Foundation
-import Logging
+public import Logging
+import NIOCore
 import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
@@ -75,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let store = try CatalogueStore(path: database)
         if try DemoCatalogue.loadIfEmpty(into: store, logger: logger) != nil {
-            print("boxofficed: \(database) was empty; loaded the demo catalogue")
+            FileHandle.standardOutput.write(Data("boxofficed: \(database) was empty; loaded the demo catalogue\n".utf8))
         }
         let summary = try store.summary()
 
@@ -102,9 +103,10 @@ struct ServeCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             let address = try await server.boundAddress()
-            print("boxofficed ready on \(address.ipAddress ?? host):\(address.port ?? port) "
-                + "(\(database): \(summary.theatres) theatres, \(summary.showtimes) showtimes)")
-            fflush(stdout)
+            // Written straight to the file descriptor so a supervisor reading a pipe sees it at once.
+            FileHandle.standardOutput.write(Data((
+                "boxofficed ready on \(address.ipAddress ?? host):\(address.port ?? port) "
+                    + "(\(database): \(summary.theatres) theatres, \(summary.showtimes) showtimes)\n").utf8))
             try await group.waitForAll()
         }
     }

@@ -8,7 +8,7 @@ import Testing
 
 /// Malformed input against a running server: each is answered or closed cleanly, the server stays
 /// up, and another client's calls keep succeeding meanwhile.
-@Suite("Bad input")
+@Suite("Bad input", .timeLimit(.minutes(2)))
 struct BadInputTests {
     private func frame(_ body: [UInt8]) -> ByteBuffer {
         var buffer = ByteBuffer()

@@ -7,7 +7,7 @@ import NIOCore
 import Testing
 
 /// Many calls on one connection, deadlines, and shutdown with calls in flight.
-@Suite("Connections")
+@Suite("Connections", .timeLimit(.minutes(2)))
 struct ConnectionTests {
     @Test func answersAThousandPipelinedCallsOnOneConnection() async throws {
         try await TestServer.withRunning { server, _ in

@@ -5,7 +5,7 @@ import BoxOfficeTesting
 import Testing
 
 /// Every search call end to end: a real server on a loopback port over a real SQLite file.
-@Suite("Search calls over loopback")
+@Suite("Search calls over loopback", .timeLimit(.minutes(2)))
 struct SearchCallTests {
     private func expectStatus(_ code: BoxOfficeError.Code, mentioning text: String = "", _ body: () async throws -> Void) async {
         do {
