@@ -15,8 +15,7 @@ public enum BoxOfficeCLI {
             let code = BoxOfficeCommand.exitCode(for: error)
             let message = BoxOfficeCommand.fullMessage(for: error)
             if code == .success {
-                print(message)  // --help, --version
-                return 0
+                BoxOfficeCommand.exit(withError: error)  // prints --help or --version, exits 0
             }
             FileHandle.standardError.write(Data((message + "\n").utf8))
             return 2
@@ -34,7 +33,9 @@ public enum BoxOfficeCLI {
             return Int32(10 + error.code.rawValue)
         } catch {
             let code = BoxOfficeCommand.exitCode(for: error)
-            if code == .success { return 0 }
+            if code == .success {
+                BoxOfficeCommand.exit(withError: error)  // `help` subcommand
+            }
             FileHandle.standardError.write(Data((BoxOfficeCommand.fullMessage(for: error) + "\n").utf8))
             return code == .validationFailure ? 2 : code.rawValue
         }

@@ -58,6 +58,10 @@ public final class BoxOfficeClient: Sendable {
                 .connect(host: host, port: port)
                 .get()
             return BoxOfficeClient(channel: channel)
+        } catch let error as NIOConnectionError {
+            let reasons = error.connectionErrors.map { "\($0.error)" } + (error.dnsAError.map { ["\($0)"] } ?? [])
+            throw BoxOfficeError(.unavailable, "cannot connect to \(host):\(port) (is boxofficed running there?): "
+                + (reasons.first ?? "no address to try"))
         } catch {
             throw BoxOfficeError(.unavailable, "cannot connect to \(host):\(port): \(error)")
         }

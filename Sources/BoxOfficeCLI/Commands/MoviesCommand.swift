@@ -14,7 +14,7 @@ struct MoviesCommand: AsyncParsableCommand {
     var near: String?
 
     @Option(name: .long, help: "With --near: search radius in miles (default 25, at most 100).")
-    var radius: Double = 0
+    var radius: Double?
 
     @Option(name: .long, help: ArgumentHelp("With --near: the local date, YYYY-MM-DD (default today).", valueName: "date"))
     var date: String?
@@ -31,10 +31,10 @@ struct MoviesCommand: AsyncParsableCommand {
         let request = try Boxoffice_V1_SearchMoviesRequest.with {
             $0.title = title
             if let near { $0.near = try parseLocation(near) }
-            $0.radiusMiles = radius
+            $0.radiusMiles = radius ?? 0
             $0.date = try parseDate(date)
-            $0.pageSize = page.pageSize
-            $0.pageToken = page.pageToken
+            $0.pageSize = page.pageSize ?? 0
+            $0.pageToken = page.pageToken ?? ""
         }
         let answer = try await connection.withClient { try await $0.searchMovies(request, options: connection.callOptions) }
         try connection.output(answer) {

@@ -15,8 +15,8 @@ struct ScreensCommand: AsyncParsableCommand {
     func run() async throws {
         let request = Boxoffice_V1_ListScreensRequest.with {
             $0.theatreID = theatre
-            $0.pageSize = page.pageSize
-            $0.pageToken = page.pageToken
+            $0.pageSize = page.pageSize ?? 0
+            $0.pageToken = page.pageToken ?? ""
         }
         let answer = try await connection.withClient { try await $0.listScreens(request, options: connection.callOptions) }
         try connection.output(answer) {

@@ -9,16 +9,16 @@ struct ShowtimesCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     @Option(name: .long, help: ArgumentHelp("A theatre id (see `boxoffice theatres`).", valueName: "theatre-id"))
-    var theatre: Int64 = 0
+    var theatre: Int64?
 
     @Option(name: .long, help: ArgumentHelp("Only this movie (see `boxoffice movies`).", valueName: "movie-id"))
-    var movie: Int64 = 0
+    var movie: Int64?
 
     @Option(name: .long, help: ArgumentHelp("Theatres near this ZIP code, \"City, ST\" or latitude,longitude.", valueName: "location"))
     var near: String?
 
     @Option(name: .long, help: "With --near: search radius in miles (default 25, at most 100).")
-    var radius: Double = 0
+    var radius: Double?
 
     @Option(name: .long, help: ArgumentHelp("The theatre's local date, YYYY-MM-DD (default today).", valueName: "date"))
     var date: String?
@@ -28,18 +28,18 @@ struct ShowtimesCommand: AsyncParsableCommand {
     func validate() throws {
         if let near { _ = try parseLocation(near) }
         _ = try parseDate(date)
-        if theatre == 0 && near == nil { throw ValidationError("give --theatre or --near") }
+        if theatre == nil && near == nil { throw ValidationError("give --theatre or --near") }
     }
 
     func run() async throws {
         let request = try Boxoffice_V1_SearchShowtimesRequest.with {
-            $0.theatreID = theatre
-            $0.movieID = movie
+            $0.theatreID = theatre ?? 0
+            $0.movieID = movie ?? 0
             if let near { $0.near = try parseLocation(near) }
-            $0.radiusMiles = radius
+            $0.radiusMiles = radius ?? 0
             $0.date = try parseDate(date)
-            $0.pageSize = page.pageSize
-            $0.pageToken = page.pageToken
+            $0.pageSize = page.pageSize ?? 0
+            $0.pageToken = page.pageToken ?? ""
         }
         let answer = try await connection.withClient { try await $0.searchShowtimes(request, options: connection.callOptions) }
         try connection.output(answer) {

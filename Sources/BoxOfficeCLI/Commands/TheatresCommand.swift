@@ -11,10 +11,10 @@ struct TheatresCommand: AsyncParsableCommand {
     var near: String
 
     @Option(name: .long, help: "Search radius in miles (default 25, at most 100).")
-    var radius: Double = 0
+    var radius: Double?
 
     @Option(name: .long, help: ArgumentHelp("Only theatres playing this movie (see `boxoffice movies`).", valueName: "movie-id"))
-    var movie: Int64 = 0
+    var movie: Int64?
 
     @Option(name: .long, help: ArgumentHelp("With --movie: the local date, YYYY-MM-DD (default today).", valueName: "date"))
     var date: String?
@@ -24,17 +24,17 @@ struct TheatresCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try parseLocation(near)
         _ = try parseDate(date)
-        if date != nil && movie == 0 { throw ValidationError("--date needs --movie") }
+        if date != nil && movie == nil { throw ValidationError("--date needs --movie") }
     }
 
     func run() async throws {
         let request = try Boxoffice_V1_SearchTheatresRequest.with {
             $0.near = try parseLocation(near)
-            $0.radiusMiles = radius
-            $0.movieID = movie
+            $0.radiusMiles = radius ?? 0
+            $0.movieID = movie ?? 0
             $0.date = try parseDate(date)
-            $0.pageSize = page.pageSize
-            $0.pageToken = page.pageToken
+            $0.pageSize = page.pageSize ?? 0
+            $0.pageToken = page.pageToken ?? ""
         }
         let answer = try await connection.withClient { try await $0.searchTheatres(request, options: connection.callOptions) }
         try connection.output(answer) {

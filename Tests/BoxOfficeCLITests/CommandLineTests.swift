@@ -1,0 +1,119 @@
+import BoxOfficeTesting
+import Foundation
+import Testing
+
+/// The `boxoffice` executable against a real server: tables, JSON and exit statuses.
+@Suite("boxoffice command line", .timeLimit(.minutes(2)))
+struct CommandLineTests {
+    struct Outcome {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    /// Runs the `boxoffice` built beside this test bundle.
+    func boxoffice(_ arguments: [String], server: TestServer? = nil) async throws -> Outcome {
+        let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = directory.appendingPathComponent("boxoffice")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["BOXOFFICE_SERVER"] = server.map { "\($0.host):\($0.port)" } ?? "127.0.0.1:1"
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        return Outcome(
+            status: status,
+            output: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+            errors: String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        )
+    }
+
+    @Test func theatresPrintATableAndExitZero() async throws {
+        try await TestServer.withRunning { server, _ in
+            let result = try await boxoffice(["theatres", "--near", "10001", "--page-size", "3"], server: server)
+            #expect(result.status == 0, "\(result.errors)")
+            #expect(result.output.hasPrefix("ID  THEATRE"))
+            #expect(result.output.contains(" mi\n"))
+            #expect(result.output.contains("next page: --page-token"))
+        }
+    }
+
+    @Test func jsonIsProtobufCanonicalJSON() async throws {
+        try await TestServer.withRunning { server, _ in
+            let result = try await boxoffice(["theatres", "--near", "Chicago, IL", "--json"], server: server)
+            #expect(result.status == 0)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+            let theatres = try #require(object["theatres"] as? [[String: Any]])
+            #expect(!theatres.isEmpty)
+            #expect(theatres.first?["distanceMiles"] != nil)
+        }
+    }
+
+    @Test func everySearchCommandRuns() async throws {
+        try await TestServer.withRunning { server, _ in
+            let date = TestCatalogue.startDate.description
+            for arguments in [
+                ["info"],
+                ["movies", "--title", "the"],
+                ["movies", "--near", "90028", "--date", date],
+                ["showtimes", "--near", "85004", "--date", date],
+                ["screens", "--theatre", "1"],
+            ] {
+                let result = try await boxoffice(arguments, server: server)
+                #expect(result.status == 0, "\(arguments): \(result.errors)")
+                #expect(!result.output.isEmpty)
+            }
+            let showtimes = try await boxoffice(["showtimes", "--theatre", "1", "--json"], server: server)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(showtimes.output.utf8)) as? [String: Any])
+            let first = try #require((object["showtimes"] as? [[String: Any]])?.first)
+            let id = try #require(first["id"] as? String)  // int64 is a string in canonical JSON
+            let seats = try await boxoffice(["seats", "--showtime", id], server: server)
+            #expect(seats.status == 0)
+            #expect(seats.output.contains("SCREEN"))
+            #expect(seats.output.contains("o available"))
+        }
+    }
+
+    @Test func serverErrorsExitTenPlusTheirCode() async throws {
+        try await TestServer.withRunning { server, _ in
+            let notFound = try await boxoffice(["theatres", "--near", "99501"], server: server)
+            #expect(notFound.status == 15)
+            #expect(notFound.errors.hasPrefix("NOT_FOUND: no theatres within 25 miles"))
+            let invalid = try await boxoffice(["theatres", "--near", "10001", "--radius", "500"], server: server)
+            #expect(invalid.status == 13)
+            #expect(invalid.errors.hasPrefix("INVALID_ARGUMENT: radius_miles"))
+            let missing = try await boxoffice(["seats", "--showtime", "99999999"], server: server)
+            #expect(missing.status == 15)
+        }
+    }
+
+    @Test func usageErrorsExitTwo() async throws {
+        for arguments in [["theatres"], ["theatres", "--near", "Toronto, ON"], ["frobnicate"],
+                          ["showtimes"], ["movies", "--date", "2026-07-01"], ["info", "--server", "nope"]] {
+            let result = try await boxoffice(arguments)
+            #expect(result.status == 2, "\(arguments) exited \(result.status): \(result.errors)")
+            #expect(!result.errors.isEmpty)
+        }
+    }
+
+    @Test func anUnreachableServerIsUnavailable() async throws {
+        let result = try await boxoffice(["info"])
+        #expect(result.status == 24)
+        #expect(result.errors.hasPrefix("UNAVAILABLE: cannot connect to 127.0.0.1:1"))
+    }
+
+    @Test func helpExplainsEveryOption() async throws {
+        let result = try await boxoffice(["theatres", "--help"])
+        #expect(result.status == 0)
+        for option in ["--near", "--radius", "--movie", "--date", "--page-size", "--page-token", "--server", "--json"] {
+            #expect(result.output.contains(option))
+        }
+    }
+}
