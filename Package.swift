@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "boxofficed", targets: ["boxofficed"]),
         .executable(name: "boxoffice", targets: ["boxoffice"]),
+        .executable(name: "boxoffice-soak", targets: ["boxoffice-soak"]),
         .library(name: "BoxOfficeClient", targets: ["BoxOfficeClient"]),
     ],
     dependencies: [
@@ -117,6 +118,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "boxoffice", dependencies: ["BoxOfficeCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "boxoffice-soak",
+            dependencies: [
+                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
 
         .testTarget(name: "BoxOfficeCoreTests", dependencies: ["BoxOfficeCore"]),
         .testTarget(

@@ -1,18 +1,18 @@
 /// A small seeded generator (SplitMix64). The catalogue must be the same for the same seed on every
 /// machine and Swift release, so it also does its own range and shuffle arithmetic rather than
 /// relying on the standard library's unspecified algorithms.
-struct SplitMix64: Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
     /// A generator for one part of the catalogue, independent of how much the other parts drew.
-    init(seed: UInt64, stream: UInt64) {
+    public init(seed: UInt64, stream: UInt64) {
         var mixer = SplitMix64(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15))
         state = mixer.next()
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -21,24 +21,24 @@ struct SplitMix64: Sendable {
     }
 
     /// Uniform in 0..<bound (multiply-high; the bias is far below anything a catalogue could show).
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0)
         return Int(next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 
     /// Uniform in the closed range.
-    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
+    public mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
 
     /// Uniform in 0..<1.
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { unit() < p }
+    public mutating func chance(_ p: Double) -> Bool { unit() < p }
 
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 
     /// Index drawn in proportion to `cumulative` weights (a running sum, last element the total).
-    mutating func weightedIndex(_ cumulative: [Double]) -> Int {
+    public mutating func weightedIndex(_ cumulative: [Double]) -> Int {
         let target = unit() * cumulative[cumulative.count - 1]
         var low = 0, high = cumulative.count - 1
         while low < high {
@@ -49,7 +49,7 @@ struct SplitMix64: Sendable {
     }
 
     /// Fisher–Yates.
-    mutating func shuffle<T>(_ items: inout [T]) {
+    public mutating func shuffle<T>(_ items: inout [T]) {
         guard items.count > 1 else { return }
         for i in stride(from: items.count - 1, to: 0, by: -1) { items.swapAt(i, below(i + 1)) }
     }
