@@ -146,6 +146,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "BoxOfficeCLITests", dependencies: ["BoxOfficeCLI", "BoxOfficeTesting"]),
+        .testTarget(name: "BoxOfficeCLITests", dependencies: ["BoxOfficeCLI", "BoxOfficeTesting", "BoxOfficeClient"]),
     ]
 )

@@ -95,7 +95,7 @@ public final class BoxOfficeClient: Sendable {
         let promise = channel.eventLoop.makePromise(of: Boxoffice_V1_Response.self)
         let outgoing = OutgoingCall(request: request, response: promise, timeout: TimeAmount.nanoseconds(
             timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
-        channel.writeAndFlush(outgoing, promise: nil)
+        channel.write(outgoing, promise: nil)  // the handler coalesces flushes
         return try await promise.futureResult.get()
     }
 

@@ -1,4 +1,4 @@
-public import BoxOfficeCore
+import BoxOfficeCore
 public import GRDB
 
 /// The SQLite database: opening, migrations, and every catalogue query. Thread-safe (wraps a GRDB DatabasePool).

@@ -103,3 +103,23 @@ struct ConnectionTests {
         #expect(outcome.allSatisfy { $0 == .ok || $0 == .unavailable || $0 == .notFound }, "\(Set(outcome.map(\.name)))")
     }
 }
+
+@Suite("Idle connections", .timeLimit(.minutes(1)))
+struct IdleConnectionTests {
+    @Test func anIdleConnectionIsClosed() async throws {
+        try await TestServer.withRunning(configure: { $0.idleTimeout = .milliseconds(300) }) { server, _ in
+            let idle = try await RawConnection.connect(host: server.host, port: server.port)
+            // The server closes the idle connection: its stream ends with no frame.
+            let frames = try await idle.withStreams { inbound, _ in
+                var count = 0
+                for try await _ in inbound { count += 1 }
+                return count
+            }
+            #expect(frames == 0)
+            // The server itself is fine.
+            let client = try await server.connect()
+            #expect(try await client.getInfo().ready)
+            await client.close()
+        }
+    }
+}
