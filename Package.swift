@@ -138,5 +138,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BoxOfficeCLITests", dependencies: ["BoxOfficeCLI", "BoxOfficeTesting"]),
+        .testTarget(
+            name: "BoxOfficeBookingTests",
+            dependencies: ["BoxOfficeServer", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting"]
+        ),
     ]
 )
