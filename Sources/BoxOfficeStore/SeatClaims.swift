@@ -50,6 +50,13 @@ public enum SeatClaims {
                                    holds: Array(holds.values), bookings: bookings)
     }
 
+    /// Showtimes with a live hold expired at `now` (unix ms), from the expiry index; at most `limit`.
+    public static func showtimesWithExpiredHolds(now: Int64, limit: Int, in db: Database) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT showtime_id FROM holds WHERE state = 'live' AND expires_at <= ? LIMIT ?
+            """, arguments: [now, limit])
+    }
+
     /// The showtime a hold belongs to, whatever its state.
     public static func showtimeOfHold(_ holdID: String, in db: Database) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT showtime_id FROM holds WHERE id = ?", arguments: [holdID])

@@ -118,4 +118,26 @@ struct SeatAllocatorTests {
         #expect(try fixture.claims(of: showtime.id).isEmpty)
         #expect(await errorCode { _ = try await allocator.cancel(bookingCode: "BK1", userID: 1, now: now) } == .failedPrecondition)
     }
+
+    @Test func aRestartedAllocatorReapsHoldsItNeverLoadedAndKnowsWhatWasSold() async throws {
+        let fixture = try BookingFixture()
+        defer { fixture.remove() }
+        let (showtime, _) = try fixture.futureShowtime()
+        let clock = ManualClock()
+        let before = SeatAllocator(store: fixture.store, clock: clock.wallClock)
+        let abandoned = try await before.hold(showtimeID: showtime.id, userID: 1, seats: .labels(["E1", "E2"]), now: clock.now)
+        let bought = try await before.hold(showtimeID: showtime.id, userID: 2, seats: .labels(["E3"]), now: clock.now)
+        _ = try await before.confirmPurchase(holdID: bought.holdID, userID: 2, bookingCode: "BK2", now: clock.now,
+                                             bookingWriter: testBookingWriter(code: "BK2"))
+
+        clock.advance(seconds: 301)
+        let after = SeatAllocator(store: fixture.store, clock: clock.wallClock)
+        let reaped = try await after.reapExpired(now: clock.now)
+        #expect(reaped.map(\.hold.id) == [abandoned.holdID])
+        #expect(reaped.first?.hold.userID == 1)
+        #expect(try fixture.holdState(abandoned.holdID) == "expired")
+        #expect(try await after.takenSeats(of: showtime) == TakenSeats(sold: Set(bought.seatIndices)))
+        let cancelled = try await after.cancel(bookingCode: "BK2", userID: 2, now: clock.now)
+        #expect(cancelled.seatIndices == bought.seatIndices)
+    }
 }

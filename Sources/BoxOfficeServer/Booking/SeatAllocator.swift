@@ -106,6 +106,10 @@ public actor SeatAllocator: SeatAvailability {
     @discardableResult
     public func reapExpired(now: Date) async throws -> [ExpiredHold] {
         let instant = Self.milliseconds(now)
+        // Holds left live in the store by an earlier process belong to showtimes not in memory yet:
+        // loading those showtimes puts the holds in their books, and the sweep below ends them.
+        let stale = try await store.dbPool.read { try SeatClaims.showtimesWithExpiredHolds(now: instant, limit: 200, in: $0) }
+        for showtimeID in stale where shows[showtimeID] == nil { _ = try loadedShow(showtimeID) }
         var reaped: [ExpiredHold] = []
         for (id, show) in shows {
             guard let next = show.holds.nextExpiry, next <= instant else { continue }
