@@ -25,9 +25,12 @@ private struct WriteFailed: Error {
 }
 
 extension SeatAllocator {
-    /// Records a showtime's memory before the pending batch first changes it.
+    /// Records a showtime's memory before the pending batch first changes it, and takes it out of
+    /// `shows` until the caller stores it back, so that the caller's copy is the only one after the
+    /// batch's snapshot and later changes in the batch mutate in place instead of copying the book.
     func willChange(_ show: ShowSeats) {
         if pending.showsBefore[show.showtimeID] == nil { pending.showsBefore[show.showtimeID] = show }
+        shows[show.showtimeID] = nil
     }
 
     /// Records a hold index entry before the pending batch first changes it.
