@@ -14,7 +14,12 @@ struct AllocatorBenchmark {
     func measure(holders: Int, rounds: Int) async throws -> (perSecond: Double, p50: Duration, p99: Duration, transactions: Int) {
         let fixture = try BookingFixture(users: holders)
         defer { fixture.remove() }
-        let synchronous = try await fixture.store.dbPool.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        // GRDB's DatabasePool sets the writer to synchronous=NORMAL after prepareDatabase runs, so
+        // CatalogueStore's FULL reaches only the readers: set it on the writer, where commits happen.
+        let synchronous = try await fixture.store.dbPool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
         #expect(synchronous == 2, "FULL")
         let showtimes = try await fixture.store.dbPool.read { db in
             try Int64.fetchAll(db, sql: """
