@@ -147,5 +147,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BoxOfficeCLITests", dependencies: ["BoxOfficeCLI", "BoxOfficeTesting", "BoxOfficeClient"]),
+        .testTarget(
+            name: "BoxOfficeBookingTests",
+            dependencies: ["BoxOfficeServer", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting"]
+        ),
     ]
 )

@@ -17,6 +17,9 @@ public final class CatalogueStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         dbPool = try DatabasePool(path: path, configuration: configuration)
+        // DatabasePool sets NORMAL on its writer when it enables WAL, after prepareDatabase ran;
+        // the writer is the connection whose commits must survive a power cut.
+        try dbPool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator().migrate(dbPool)
     }
 

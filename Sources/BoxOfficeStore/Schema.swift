@@ -11,6 +11,7 @@ extension CatalogueStore {
         migrator.registerMigration("v1-zip-codes") { db in
             try ZipDirectory.importBundled(into: db)
         }
+        BookingSchema.register(in: &migrator)
         return migrator
     }
 }

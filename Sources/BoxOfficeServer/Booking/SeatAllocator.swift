@@ -1,0 +1,274 @@
+import BoxOfficeCore
+public import BoxOfficeStore
+public import Foundation
+public import GRDB
+
+/// Every seat change of every showtime: hold, release, purchase, cancel, expiry.
+///
+/// One actor decides all of them in memory, so two requests for one seat can never both win, and
+/// writes each decision through to SQLite before answering. Decisions made while a transaction is
+/// being written wait and share the next transaction (group commit): one fsync serves a whole batch.
+/// If a transaction fails, every request in it fails and memory returns to before it.
+public actor SeatAllocator: SeatAvailability {
+    /// The most seats one hold may take.
+    public static let maxSeatsPerHold = BestAvailable.maxPartySize
+    /// The most live holds one user may have on one showtime.
+    public static let maxHoldsPerUser = 2
+
+    let store: CatalogueStore
+    private let clock: WallClock
+    /// How long a hold keeps its seats.
+    public let holdDuration: Duration
+
+    /// Showtimes met since start, loaded from the store on first use.
+    var shows: [Int64: ShowSeats] = [:]
+    /// The showtime of each hold in memory.
+    var holdShowtime: [String: Int64] = [:]
+    var pending = PendingBatch()
+    var isWriting = false
+    /// Transactions and requests written so far.
+    public internal(set) var statistics = AllocatorStatistics()
+
+    /// An allocator over `store`; `clock` is the time search's seat counts are taken at.
+    public init(store: CatalogueStore, clock: WallClock, holdDuration: Duration = .seconds(300)) {
+        self.store = store
+        self.clock = clock
+        self.holdDuration = holdDuration
+    }
+
+    // MARK: Search
+
+    /// The seats held (by unexpired holds) and sold at the clock's now.
+    public func takenSeats(of showtime: ShowtimeRecord) async throws -> TakenSeats {
+        let show = try loadedShow(showtime.id)
+        let now = clock.nowMilliseconds
+        return TakenSeats(held: show.holds.heldSeats(at: now).indexSet, sold: show.sold.indexSet)
+    }
+
+    // MARK: Holds
+
+    /// Holds the requested seats for `userID`, all or none, for `holdDuration` (never past the show's start).
+    public func hold(showtimeID: Int64, userID: Int64, seats request: SeatRequest, now: Date) async throws -> HoldResult {
+        let instant = Self.milliseconds(now)
+        var show = try loadedShow(showtimeID)
+        guard !show.hasStarted(at: instant) else {
+            throw BoxOfficeError(.failedPrecondition, "showtime \(showtimeID) has already started: holds are closed")
+        }
+        guard show.holds.liveHoldCount(of: userID, at: instant) < Self.maxHoldsPerUser else {
+            throw BoxOfficeError(.failedPrecondition,
+                                 "you already hold seats twice for this showtime: buy or release a hold first")
+        }
+        let taken = show.taken(at: instant)
+        let wanted = try seats(for: request, in: show, taken: taken)
+        let conflicts = wanted.intersection(taken)
+        guard conflicts.isEmpty else {
+            throw BoxOfficeError(.alreadyExists, "seats \(show.labels(conflicts).joined(separator: ", ")) are taken: choose others")
+        }
+
+        willChange(show)
+        // Expired holds still in the book may own these seats: end them in the same transaction.
+        let expired = show.holds.reap(at: instant).map(\.id)
+        let id = Self.newHoldID()
+        let expiresAt = min(instant + Self.milliseconds(holdDuration), show.startsAt)
+        show.holds.add(Hold(id: id, userID: userID, seats: wanted, expiresAt: expiresAt))
+        shows[showtimeID] = show
+        for gone in expired { index(gone, nil) }
+        index(id, showtimeID)
+
+        let indices = Array(wanted)
+        try await commit { db in
+            try SeatClaims.endHolds(expired, state: "expired", in: db)
+            try SeatClaims.insertHold(id: id, userID: userID, showtimeID: showtimeID, seats: indices, expiresAt: expiresAt, in: db)
+        }
+        return HoldResult(holdID: id, showtimeID: showtimeID, seatIndices: indices, seatLabels: show.labels(indices),
+                          expiresAt: Self.date(expiresAt))
+    }
+
+    /// The seats of `userID`'s live hold, for pricing before a purchase.
+    public func heldSeats(holdID: String, userID: Int64, now: Date) throws -> HeldSeats {
+        let (show, hold) = try liveHold(holdID, of: userID, at: Self.milliseconds(now))
+        return HeldSeats(holdID: hold.id, userID: userID, showtimeID: show.showtimeID,
+                         seats: hold.seats.map { show.layout.seats[$0] }, expiresAt: Self.date(hold.expiresAt))
+    }
+
+    /// Gives a live hold's seats back at once.
+    public func release(holdID: String, userID: Int64, now: Date) async throws {
+        var (show, _) = try liveHold(holdID, of: userID, at: Self.milliseconds(now))
+        willChange(show)
+        show.holds.remove(id: holdID)
+        shows[show.showtimeID] = show
+        index(holdID, nil)
+        try await commit { db in try SeatClaims.endHolds([holdID], state: "released", in: db) }
+    }
+
+    /// Marks every hold past its expiry at `now` expired and returns them, earliest expiry first.
+    /// Their seats were already free to others; this tidies memory and the store.
+    @discardableResult
+    public func reapExpired(now: Date) async throws -> [ExpiredHold] {
+        let instant = Self.milliseconds(now)
+        // Holds left live in the store by an earlier process belong to showtimes not in memory yet:
+        // loading those showtimes puts the holds in their books, and the sweep below ends them.
+        let stale = try await store.dbPool.read { try SeatClaims.showtimesWithExpiredHolds(now: instant, limit: 200, in: $0) }
+        for showtimeID in stale where shows[showtimeID] == nil { _ = try loadedShow(showtimeID) }
+        var reaped: [ExpiredHold] = []
+        for (id, show) in shows {
+            guard let next = show.holds.nextExpiry, next <= instant else { continue }
+            willChange(show)
+            var changed = show
+            reaped += changed.holds.reap(at: instant).map { ExpiredHold(showtimeID: id, hold: $0) }
+            shows[id] = changed
+        }
+        guard !reaped.isEmpty else { return [] }
+        reaped.sort { ($0.hold.expiresAt, $0.hold.id) < ($1.hold.expiresAt, $1.hold.id) }
+        for expired in reaped { index(expired.hold.id, nil) }
+        let ids = reaped.map(\.hold.id)
+        try await commit { db in try SeatClaims.endHolds(ids, state: "expired", in: db) }
+        return reaped
+    }
+
+    // MARK: Purchase and cancellation
+
+    /// Turns a live hold into a booking: `bookingWriter` inserts the booking (`bookingCode`), its
+    /// tickets and payment in the same transaction that moves the seats' claims to the booking, so
+    /// all of it commits or none does. The writer must not throw for reasons its batch-mates share.
+    public func confirmPurchase(holdID: String, userID: Int64, bookingCode: String, now: Date,
+                                bookingWriter: @escaping @Sendable (Database, HeldSeats) throws -> Void) async throws -> HeldSeats {
+        let instant = Self.milliseconds(now)
+        let (found, hold) = try liveHold(holdID, of: userID, at: instant)
+        var show = found
+        guard !show.hasStarted(at: instant) else {
+            throw BoxOfficeError(.failedPrecondition, "showtime \(show.showtimeID) has already started: tickets are no longer sold")
+        }
+        let held = HeldSeats(holdID: holdID, userID: userID, showtimeID: show.showtimeID,
+                             seats: hold.seats.map { show.layout.seats[$0] }, expiresAt: Self.date(hold.expiresAt))
+        willChange(show)
+        show.holds.remove(id: holdID)
+        show.sold.formUnion(hold.seats)
+        show.bookings[bookingCode] = hold.seats
+        shows[show.showtimeID] = show
+        index(holdID, nil)
+        let seatCount = hold.seats.count
+        try await commit { db in
+            try bookingWriter(db, held)
+            try SeatClaims.purchaseHold(holdID, bookingCode: bookingCode, seatCount: seatCount, in: db)
+        }
+        return held
+    }
+
+    /// Cancels `userID`'s confirmed booking before its show starts and frees its seats; `refundWriter`
+    /// records the refund in the same transaction.
+    public func cancel(bookingCode: String, userID: Int64, now: Date,
+                       refundWriter: @escaping @Sendable (Database) throws -> Void = { _ in }) async throws -> CancelledSeats {
+        let instant = Self.milliseconds(now)
+        guard let owner = try await store.dbPool.read({ try SeatClaims.bookingOwner(bookingCode, in: $0) }), owner.userID == userID else {
+            throw BoxOfficeError.notFound("you have no booking \(bookingCode)")
+        }
+        var show = try loadedShow(owner.showtimeID)
+        guard let seats = show.bookings[bookingCode] else {
+            throw BoxOfficeError(.failedPrecondition, "booking \(bookingCode) is already cancelled")
+        }
+        guard !show.hasStarted(at: instant) else {
+            throw BoxOfficeError(.failedPrecondition, "the show of booking \(bookingCode) has started: it can no longer be cancelled")
+        }
+        willChange(show)
+        show.bookings[bookingCode] = nil
+        show.sold.subtract(seats)
+        shows[show.showtimeID] = show
+        try await commit { db in
+            try refundWriter(db)
+            try SeatClaims.cancelBooking(bookingCode, now: instant, in: db)
+        }
+        return CancelledSeats(bookingCode: bookingCode, showtimeID: show.showtimeID, seatIndices: Array(seats))
+    }
+
+    // MARK: Memory
+
+    /// The showtime's memory, loaded from the store on first use. The read is synchronous on purpose:
+    /// an `await` here would let a second request load the same showtime and overwrite the first's changes.
+    func loadedShow(_ showtimeID: Int64) throws -> ShowSeats {
+        if let show = shows[showtimeID] { return show }
+        guard let stored = try store.dbPool.read({ try SeatClaims.load(showtimeID: showtimeID, in: $0) }) else {
+            throw BoxOfficeError.notFound("no showtime with id \(showtimeID)")
+        }
+        let show = ShowSeats(showtimeID: showtimeID, stored: stored)
+        shows[showtimeID] = show
+        for id in show.holds.holds.keys { holdShowtime[id] = showtimeID }
+        return show
+    }
+
+    /// `userID`'s hold and its showtime, if it blocks seats at `instant`; someone else's hold is "not found".
+    private func liveHold(_ holdID: String, of userID: Int64, at instant: Int64) throws -> (ShowSeats, Hold) {
+        var showtimeID = holdShowtime[holdID]
+        if showtimeID == nil, let stored = try store.dbPool.read({ try SeatClaims.showtimeOfHold(holdID, in: $0) }) {
+            // A hold made before a restart: loading its showtime indexes its holds.
+            if shows[stored] == nil { _ = try loadedShow(stored) }
+            showtimeID = holdShowtime[holdID]
+        }
+        guard let showtimeID, let show = shows[showtimeID], let hold = show.holds[holdID], hold.userID == userID else {
+            throw BoxOfficeError.notFound("you have no live hold \(holdID)")
+        }
+        guard hold.isLive(at: instant) else {
+            throw BoxOfficeError(.failedPrecondition, "hold \(holdID) expired: hold the seats again")
+        }
+        return (show, hold)
+    }
+
+    private func index(_ holdID: String, _ showtimeID: Int64?) {
+        willChangeIndex(holdID)
+        holdShowtime[holdID] = showtimeID
+    }
+
+    private func seats(for request: SeatRequest, in show: ShowSeats, taken: SeatSet) throws -> SeatSet {
+        switch request {
+        case .labels(let labels):
+            guard (1...Self.maxSeatsPerHold).contains(labels.count) else {
+                throw BoxOfficeError.invalidArgument("a hold is for 1 to \(Self.maxSeatsPerHold) seats, not \(labels.count)")
+            }
+            var wanted = SeatSet(capacity: show.layout.capacity)
+            for label in labels {
+                guard let seat = show.layout.seat(labeled: label) else {
+                    throw BoxOfficeError.notFound("showtime \(show.showtimeID) has no seat \(label)")
+                }
+                guard wanted.insert(seat.index) else { throw BoxOfficeError.invalidArgument("seat \(seat.label) is asked for twice") }
+            }
+            return wanted
+        case .bestAvailable(let count, let kind):
+            guard let chosen = try BestAvailable.choose(count: count, kind: kind, in: show.layout, taken: taken) else {
+                throw BoxOfficeError(.alreadyExists, "not enough \(kind.rawValue) seats are free for \(count)")
+            }
+            return SeatSet(capacity: show.layout.capacity, chosen)
+        }
+    }
+
+    /// 16 random bytes from the system's CSPRNG in lowercase base32: 26 characters, 128 bits.
+    static func newHoldID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+        var id = ""
+        var buffer: UInt32 = 0, bits = 0
+        for _ in 0..<2 {
+            let random: UInt64 = generator.next()
+            for shift in stride(from: 0, to: 64, by: 8) {
+                // Only the low `bits` bits of the buffer are pending; older bits shift out harmlessly.
+                buffer = buffer << 8 | UInt32(truncatingIfNeeded: random >> UInt64(shift))
+                bits += 8
+                while bits >= 5 {
+                    bits -= 5
+                    id.append(alphabet[Int(buffer >> UInt32(bits) & 31)])
+                }
+            }
+        }
+        if bits > 0 { id.append(alphabet[Int(buffer << UInt32(5 - bits) & 31)]) }
+        return id
+    }
+
+    /// Unix milliseconds, rounded down: the unit of `holds.expires_at`.
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The instant `milliseconds` after the Unix epoch.
+    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,86 @@
+public import GRDB
+
+/// The booking tables: accounts, seat holds, taken seats, bookings, tickets and idempotency keys.
+public enum BookingSchema {
+    /// Adds migration "v2-booking" after the catalogue's; `CatalogueStore.migrator()` calls it.
+    public static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2-booking") { db in
+            try db.execute(sql: v2)
+        }
+    }
+
+    /// Instants are unix milliseconds (UTC); money is integer cents.
+    static let v2 = """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (email <> ''),
+            name TEXT NOT NULL,
+            password_hash TEXT NOT NULL CHECK (password_hash <> ''),
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE holds (
+            id TEXT NOT NULL PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            showtime_id INTEGER NOT NULL REFERENCES showtimes (id) ON DELETE CASCADE,
+            seats TEXT NOT NULL CHECK (seats <> ''),     -- comma-separated seat indices
+            expires_at INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'live' CHECK (state IN ('live','released','expired','purchased'))
+        ) WITHOUT ROWID;
+        -- The reaper's queue and the allocator's load of one showtime read only live holds.
+        CREATE INDEX holds_live_by_expiry ON holds (expires_at) WHERE state = 'live';
+        CREATE INDEX holds_live_by_showtime ON holds (showtime_id) WHERE state = 'live';
+
+        CREATE TABLE bookings (
+            code TEXT NOT NULL PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            showtime_id INTEGER NOT NULL REFERENCES showtimes (id),
+            state TEXT NOT NULL DEFAULT 'confirmed' CHECK (state IN ('confirmed','cancelled')),
+            subtotal_cents INTEGER NOT NULL CHECK (subtotal_cents >= 0),
+            fees_cents INTEGER NOT NULL CHECK (fees_cents >= 0),
+            tax_cents INTEGER NOT NULL CHECK (tax_cents >= 0),
+            total_cents INTEGER NOT NULL CHECK (total_cents = subtotal_cents + fees_cents + tax_cents),
+            card_brand TEXT NOT NULL,
+            card_last4 TEXT NOT NULL CHECK (length(card_last4) = 4),  -- never more of the card than this
+            processor_ref TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            cancelled_at INTEGER,
+            refunded_cents INTEGER NOT NULL DEFAULT 0 CHECK (refunded_cents BETWEEN 0 AND total_cents),
+            CHECK ((state = 'cancelled') = (cancelled_at IS NOT NULL))
+        ) WITHOUT ROWID;
+        -- "My bookings", newest first.
+        CREATE INDEX bookings_by_user ON bookings (user_id, created_at);
+
+        CREATE TABLE tickets (
+            booking_code TEXT NOT NULL REFERENCES bookings (code) ON DELETE CASCADE,
+            seat_index INTEGER NOT NULL CHECK (seat_index >= 0),
+            seat_label TEXT NOT NULL,
+            ticket_type TEXT NOT NULL CHECK (ticket_type IN ('adult','child','senior')),
+            price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+            PRIMARY KEY (booking_code, seat_index)
+        ) WITHOUT ROWID;
+
+        -- One row per taken seat of a showtime, owned by a live hold or a confirmed booking: the
+        -- primary key makes selling a seat twice impossible even for a writer that bypasses the allocator.
+        CREATE TABLE seat_claims (
+            showtime_id INTEGER NOT NULL REFERENCES showtimes (id) ON DELETE CASCADE,
+            seat_index INTEGER NOT NULL CHECK (seat_index >= 0),
+            hold_id TEXT REFERENCES holds (id),
+            booking_code TEXT REFERENCES bookings (code),
+            CHECK ((hold_id IS NULL) <> (booking_code IS NULL)),
+            PRIMARY KEY (showtime_id, seat_index)
+        ) WITHOUT ROWID;
+        -- Releasing, expiring or purchasing a hold and cancelling a booking find their claims directly.
+        CREATE INDEX seat_claims_by_hold ON seat_claims (hold_id) WHERE hold_id IS NOT NULL;
+        CREATE INDEX seat_claims_by_booking ON seat_claims (booking_code) WHERE booking_code IS NOT NULL;
+
+        CREATE TABLE idempotency_keys (
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            key TEXT NOT NULL CHECK (key <> ''),
+            request_digest TEXT NOT NULL,                -- a retry with other contents is refused
+            booking_code TEXT REFERENCES bookings (code),
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (user_id, key)
+        ) WITHOUT ROWID;
+        """
+}

@@ -1,0 +1,126 @@
+import BoxOfficeCore
+import BoxOfficeServer
+import BoxOfficeStore
+import BoxOfficeTesting
+import Foundation
+import GRDB
+import Testing
+
+@Suite(.timeLimit(.minutes(3)))
+struct ConcurrencyTests {
+    enum Outcome: Sendable {
+        case held(HoldResult)
+        case refused(BoxOfficeError.Code?)
+    }
+
+    @Test func twoHundredHoldersRaceForOverlappingSeats() async throws {
+        let fixture = try BookingFixture(users: 200)
+        defer { fixture.remove() }
+        let (showtime, layout) = try fixture.futureShowtime(minimumCapacity: 150)
+        let allocator = SeatAllocator(store: fixture.store, clock: TestCatalogue.clock)
+        let now = TestCatalogue.now
+
+        // Most ask for 3 seats out of the same 16 at the front; every fourth asks for the best 2.
+        let outcomes = await withTaskGroup(of: Outcome.self) { group in
+            for user in 1...200 {
+                let request: SeatRequest = user % 4 == 0
+                    ? .bestAvailable(count: 2, kind: .standard)
+                    : .labels((1...3).map { "\(user % 2 == 0 ? "A" : "B")\((user * 7) % 6 + $0)" })
+                group.addTask {
+                    do {
+                        return .held(try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: request, now: now))
+                    } catch {
+                        return .refused((error as? BoxOfficeError)?.code)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+
+        var winners: [HoldResult] = []
+        var refusals: [BoxOfficeError.Code?] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .held(let hold): winners.append(hold)
+            case .refused(let code): refusals.append(code)
+            }
+        }
+        #expect(winners.count + refusals.count == 200)
+        #expect(refusals.allSatisfy { $0 == .alreadyExists }, "every loser hears ALREADY_EXISTS: \(Set(refusals.map { $0?.name ?? "?" }))")
+        #expect(winners.count >= 50 + 2, "every best-available request and some labelled ones win")
+
+        var owner: [Int: String] = [:]
+        for hold in winners {
+            for seat in hold.seatIndices { #expect(owner.updateValue(hold.holdID, forKey: seat) == nil, "seat \(seat) held twice") }
+        }
+        let taken = try await allocator.takenSeats(of: showtime)
+        let free = layout.seats.filter { !taken.held.contains($0.index) && !taken.sold.contains($0.index) }.count
+        #expect(taken.held == Set(owner.keys))
+        #expect(taken.held.count + free == layout.capacity)
+        #expect(try fixture.claims(of: showtime.id) == owner, "the seat_claims table agrees with memory")
+    }
+
+    @Test func concurrentHoldsShareTransactions() async throws {
+        let fixture = try BookingFixture(users: 64)
+        defer { fixture.remove() }
+        let (showtime, layout) = try fixture.futureShowtime(minimumCapacity: 64)
+        let counter = HoldCommitCounter()
+        fixture.store.dbPool.add(transactionObserver: counter)
+        let allocator = SeatAllocator(store: fixture.store, clock: TestCatalogue.clock)
+        _ = try await allocator.takenSeats(of: showtime)   // load first, so the holds race only for the writer
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for user in 1...64 {
+                let label = layout.seats[user - 1].label
+                group.addTask {
+                    _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([label]), now: TestCatalogue.now)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let statistics = await allocator.statistics
+        #expect(statistics.committedRequests == 64)
+        #expect(statistics.transactions < 64, "\(statistics.transactions) transactions for 64 holds")
+        #expect(statistics.largestBatch > 1)
+        #expect(counter.commits == statistics.transactions, "SQLite saw as many commits as the allocator counted")
+        #expect(try fixture.claims(of: showtime.id).count == 64)
+    }
+
+    @Test func aFailedBatchLeavesMemoryAndStoreUnchanged() async throws {
+        let fixture = try BookingFixture(users: 17)
+        defer { fixture.remove() }
+        let (showtime, layout) = try fixture.futureShowtime(minimumCapacity: 64)
+        let allocator = SeatAllocator(store: fixture.store, clock: TestCatalogue.clock)
+        let kept = try await allocator.hold(showtimeID: showtime.id, userID: 17, seats: .labels(["A1"]), now: TestCatalogue.now)
+        let before = try await allocator.takenSeats(of: showtime)
+        let claimsBefore = try fixture.claims(of: showtime.id)
+
+        // A real failure inside SQLite: every insert of a hold aborts its transaction.
+        try await fixture.store.dbPool.write { db in
+            try db.execute(sql: "CREATE TRIGGER refuse_holds BEFORE INSERT ON holds BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+        }
+        let labels = (0..<16).map { layout.seats[10 + $0].label }
+        let codes = await withTaskGroup(of: BoxOfficeError.Code?.self) { group in
+            for user in 1...16 {
+                group.addTask {
+                    await errorCode {
+                        _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([labels[user - 1]]), now: TestCatalogue.now)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(codes.allSatisfy { $0 == .aborted }, "\(codes)")
+        #expect(try await allocator.takenSeats(of: showtime) == before)
+        #expect(try fixture.claims(of: showtime.id) == claimsBefore)
+        #expect(await allocator.statistics.failedTransactions >= 1)
+
+        // Memory was rolled back, not poisoned: the same seats can be held once the store is healthy.
+        try await fixture.store.dbPool.write { try $0.execute(sql: "DROP TRIGGER refuse_holds") }
+        for user in 1...16 {
+            _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([labels[user - 1]]), now: TestCatalogue.now)
+        }
+        try await allocator.release(holdID: kept.holdID, userID: 17, now: TestCatalogue.now)
+        #expect(try fixture.claims(of: showtime.id).count == 16)
+    }
+}

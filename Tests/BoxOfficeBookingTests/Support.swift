@@ -1,0 +1,58 @@
+import BoxOfficeCore
+import BoxOfficeServer
+import BoxOfficeStore
+import BoxOfficeTesting
+import Foundation
+import GRDB
+import Synchronization
+
+/// A copy of the demo catalogue on a real SQLite file with the booking tables added and some users.
+struct BookingFixture {
+    let directory: URL
+    let store: CatalogueStore
+    let path: String
+
+    /// Copies the demo catalogue (opening it migrates it to "v2-booking") and creates users 1...`users`.
+    init(users: Int = 4) throws {
+        directory = try TestCatalogue.makeTemporaryDirectory()
+        let opened = try TestCatalogue.makeStore(in: directory)
+        store = opened.store
+        path = opened.path
+        try store.dbPool.write { db in
+            for id in 1...max(1, users) {
+                try db.execute(sql: "INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, 'x', 0)",
+                               arguments: [id, "user\(id)@example.com", "User \(id)"])
+            }
+        }
+    }
+
+    /// Removes the temporary directory.
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+
+    /// The first showtime that starts after `TestCatalogue.now` on a screen of at least `minimumCapacity` seats.
+    func futureShowtime(minimumCapacity: Int = 0) throws -> (showtime: ShowtimeRecord, layout: SeatLayout) {
+        let startsAfter = Int64(TestCatalogue.now.timeIntervalSince1970)
+        let id = try store.dbPool.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT s.id FROM showtimes s JOIN screens sc ON sc.id = s.screen_id
+                WHERE s.starts_at > ? + 7200 AND sc.capacity >= ? ORDER BY s.id LIMIT 1
+                """, arguments: [startsAfter, minimumCapacity])
+        }
+        guard let id, let showtime = try store.showtime(id: id), let screen = try store.screen(id: showtime.screenID) else {
+            throw BoxOfficeError.notFound("no future showtime in the demo catalogue")
+        }
+        return (showtime, screen.layout)
+    }
+}
+
+/// A wall clock that tests move forward by hand instead of sleeping.
+final class ManualClock: Sendable {
+    private let current: Mutex<Date>
+
+    init(_ start: Date = TestCatalogue.now) { current = Mutex(start) }
+
+    var now: Date { current.withLock { $0 } }
+    var wallClock: WallClock { WallClock { [self] in now } }
+
+    func advance(seconds: TimeInterval) { current.withLock { $0 += seconds } }
+}
