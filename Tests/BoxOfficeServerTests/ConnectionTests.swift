@@ -6,6 +6,18 @@ import BoxOfficeWire
 import NIOCore
 import Testing
 
+/// The status a call ended with: OK, or the code of the `BoxOfficeError` it threw.
+func statusCode(_ call: () async throws -> Void) async -> BoxOfficeError.Code {
+    do {
+        try await call()
+        return .ok
+    } catch let error as BoxOfficeError {
+        return error.code
+    } catch {
+        return .unknown
+    }
+}
+
 /// Many calls on one connection, deadlines, and shutdown with calls in flight.
 @Suite("Connections", .timeLimit(.minutes(2)))
 struct ConnectionTests {
@@ -41,16 +53,11 @@ struct ConnectionTests {
             let codes = await withTaskGroup(of: BoxOfficeError.Code.self) { group in
                 for index in 0..<300 {
                     group.addTask {
-                        do {
+                        await statusCode {
                             _ = try await client.searchMovies(.with {
                                 $0.near = .with { $0.latLng = .with { $0.latitude = 40.0 + Double(index) / 1000; $0.longitude = -74.0 } }
                                 $0.radiusMiles = 100
                             }, options: .init(deadline: .milliseconds(1)))
-                            return .ok
-                        } catch let error as BoxOfficeError {
-                            return error.code
-                        } catch {
-                            return .unknown
                         }
                     }
                 }
@@ -73,15 +80,10 @@ struct ConnectionTests {
             let codes = await withTaskGroup(of: BoxOfficeError.Code.self) { group in
                 for index in 0..<400 {
                     group.addTask {
-                        do {
+                        await statusCode {
                             _ = try await client.searchShowtimes(.with {
                                 $0.near = .with { $0.latLng = .with { $0.latitude = 34.0 + Double(index) / 5000; $0.longitude = -118.3 } }
                             })
-                            return .ok
-                        } catch let error as BoxOfficeError {
-                            return error.code
-                        } catch {
-                            return .unknown
                         }
                     }
                 }
