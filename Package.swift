@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "BoxOfficeServerTests",
             dependencies: [
-                "BoxOfficeServer", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", "BoxOfficeWire",
+                "BoxOfficeServer", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", "BoxOfficeWire", "BoxOfficeStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

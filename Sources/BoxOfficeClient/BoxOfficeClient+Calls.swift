@@ -29,6 +29,14 @@ extension BoxOfficeClient {
         try await unary(.getSeatMap(request), options) { if case .getSeatMap(let value) = $0 { value } else { nil } }
     }
 
+    public func signUp(_ request: Boxoffice_V1_SignUpRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_AuthSession {
+        try await unary(.signUp(request), options) { if case .signUp(let value) = $0 { value } else { nil } }
+    }
+
+    public func signIn(_ request: Boxoffice_V1_SignInRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_AuthSession {
+        try await unary(.signIn(request), options) { if case .signIn(let value) = $0 { value } else { nil } }
+    }
+
     private func unary<Value>(
         _ call: Boxoffice_V1_Request.OneOf_Call,
         _ options: CallOptions,

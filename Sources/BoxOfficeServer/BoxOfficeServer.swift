@@ -2,6 +2,7 @@ public import BoxOfficeStore
 public import Logging
 public import NIOCore
 import BoxOfficeWire
+import Foundation
 import NIOConcurrencyHelpers
 import NIOExtras
 import NIOPosix
@@ -60,9 +61,17 @@ public final class BoxOfficeServer: Service {
     private func serve(threadPool: NIOThreadPool) async throws {
         let localTime = LocalTime()
         let reader = CatalogueReader(store: store, threadPool: threadPool, configuration: configuration)
+        let secret = configuration.signingSecret ?? Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+        let accounts = try AccountService(
+            store: store, threadPool: threadPool,
+            hasher: PasswordHasher(rounds: configuration.passwordHashRounds),
+            signer: TokenSigner(secret: secret, lifetime: configuration.tokenLifetime),
+            clock: clock
+        )
         let dispatcher = Dispatcher(
             search: SearchService(reader: reader, seats: seats, localTime: localTime, clock: clock),
-            info: InfoService(reader: reader, configuration: configuration, clock: clock)
+            info: InfoService(reader: reader, configuration: configuration, clock: clock),
+            accounts: accounts
         )
         let quiescing = ServerQuiescingHelper(group: group)
         let configuration = self.configuration

@@ -1,4 +1,5 @@
 import BoxOfficeWire
+public import Foundation
 import NIOCore
 
 /// Everything an operator can tune about a running server, with the defaults a theatre would want.
@@ -27,6 +28,14 @@ public struct ServerConfiguration: Sendable {
     public var cacheCapacity = 50_000
     /// How long a cached catalogue answer is served before it is read again.
     public var cacheTimeToLive: Duration = .seconds(60)
+
+    /// The key that signs bearer tokens (at least 32 bytes); nil makes a random one, so tokens
+    /// do not outlive the process. `boxofficed` keeps one in a file beside the database.
+    public var signingSecret: Data?
+    /// PBKDF2 rounds for new password hashes.
+    public var passwordHashRounds = PasswordHasher.defaultRounds
+    /// How long a bearer token is good for.
+    public var tokenLifetime: Duration = .seconds(24 * 3600)
 
     public init() {}
 

@@ -32,6 +32,7 @@ public struct TestServer: Sendable {
             $0.host = "127.0.0.1"
             $0.port = 0
             $0.eventLoopThreads = 2
+            $0.passwordHashRounds = 10_000  // keep sign-up fast in tests; production uses 600,000
             configure(&$0)
         }
         let server = BoxOfficeServer(configuration: configuration, store: store, clock: TestCatalogue.clock, logger: logger)

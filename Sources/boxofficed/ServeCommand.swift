@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("SQLite database file; created, and filled with the demo catalogue, when empty.", valueName: "path"))
     var database = "./boxoffice.sqlite"
 
+    @Option(help: ArgumentHelp("File holding the key that signs auth tokens (default: DATABASE.secret, created with mode 0600 when missing).", valueName: "path"))
+    var secretFile: String?
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: Logger.Level = .info
 
@@ -79,6 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("boxofficed: \(database) was empty; loaded the demo catalogue\n".utf8))
         }
         let summary = try store.summary()
+        let secret = try SigningSecret.loadOrCreate(at: secretFile ?? SigningSecret.defaultPath(forDatabase: database))
 
         let configuration = ServerConfiguration.defaults {
             $0.host = host
@@ -93,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
             $0.databaseThreads = databaseThreads
             $0.cacheCapacity = cacheEntries
             $0.cacheTimeToLive = .seconds(cacheTtl)
+            $0.signingSecret = secret
         }
         let server = BoxOfficeServer(configuration: configuration, store: store, logger: logger)
         let services = ServiceGroup(configuration: .init(

@@ -3,9 +3,9 @@ import Foundation
 
 /// Salted, slow password hashes (PBKDF2-HMAC-SHA256), stored as
 /// `pbkdf2-sha256$ROUNDS$SALT$HASH` with base64 fields, so the rounds can grow without a migration.
-struct PasswordHasher: Sendable {
+public struct PasswordHasher: Sendable {
     /// OWASP's 2023 floor for PBKDF2-HMAC-SHA256.
-    static let defaultRounds = 600_000
+    public static let defaultRounds = 600_000
 
     var rounds: Int
 

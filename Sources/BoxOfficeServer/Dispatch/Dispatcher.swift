@@ -7,10 +7,12 @@ import Logging
 final class Dispatcher: Sendable {
     private let search: SearchService
     private let info: InfoService
+    private let accounts: AccountService
 
-    init(search: SearchService, info: InfoService) {
+    init(search: SearchService, info: InfoService, accounts: AccountService) {
         self.search = search
         self.info = info
+        self.accounts = accounts
     }
 
     func handle(_ request: Boxoffice_V1_Request, context: CallContext) async -> Boxoffice_V1_Response {
@@ -34,7 +36,11 @@ final class Dispatcher: Sendable {
                 result = .listScreens(try await search.listScreens(message))
             case .getSeatMap(let message):
                 result = .getSeatMap(try await search.seatMap(message))
-            case .signUp, .signIn, .holdSeats, .releaseHold, .purchase, .getBooking, .listBookings, .cancelBooking:
+            case .signUp(let message):
+                result = .signUp(try await accounts.signUp(message))
+            case .signIn(let message):
+                result = .signIn(try await accounts.signIn(message))
+            case .holdSeats, .releaseHold, .purchase, .getBooking, .listBookings, .cancelBooking:
                 throw BoxOfficeError.unimplemented("\(call.name) is not available on this server yet")
             }
             return .success(callID: callID, result)

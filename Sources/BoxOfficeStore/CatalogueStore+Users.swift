@@ -1,0 +1,34 @@
+import BoxOfficeCore
+import GRDB
+
+/// An account as stored: the password only as its salted slow hash.
+public struct UserRecord: Sendable, Hashable {
+    public var id: Int64
+    public var email: String
+    public var name: String
+    public var passwordHash: String
+}
+
+extension CatalogueStore {
+    /// Creates an account; ALREADY_EXISTS when the email (case-insensitive) has one.
+    public func createUser(email: String, name: String, passwordHash: String, createdAtMilliseconds: Int64) throws -> Int64 {
+        do {
+            return try dbPool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                    arguments: [email, name, passwordHash, createdAtMilliseconds])
+                return db.lastInsertedRowID
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw BoxOfficeError(.alreadyExists, "an account with the email \(email) already exists: sign in instead")
+        }
+    }
+
+    /// The account with this email (case-insensitive), or nil.
+    public func user(email: String) throws -> UserRecord? {
+        try dbPool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, email, name, password_hash FROM users WHERE email = ?", arguments: [email])
+                .map { UserRecord(id: $0["id"], email: $0["email"], name: $0["name"], passwordHash: $0["password_hash"]) }
+        }
+    }
+}
