@@ -46,7 +46,7 @@ public enum BoxOfficeCLI {
 struct BoxOfficeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "boxoffice",
-        abstract: "Find theatres, movies, showtimes and seats on a BoxOffice server.",
+        abstract: "Find theatres, movies, showtimes and seats on a BoxOffice server, and sign in.",
         discussion: """
             Exit status: 0 on success; 2 for a usage error; 10 + the status code when the server \
             answers an error (INVALID_ARGUMENT 13, NOT_FOUND 15, UNAVAILABLE 24), with \
@@ -56,6 +56,7 @@ struct BoxOfficeCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self, TheatresCommand.self, MoviesCommand.self,
             ShowtimesCommand.self, ScreensCommand.self, SeatsCommand.self,
+            SignUpCommand.self, SignInCommand.self,
         ]
     )
 }

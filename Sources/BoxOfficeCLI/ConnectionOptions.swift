@@ -42,6 +42,7 @@ struct ConnectionOptions: ParsableArguments {
     func withClient<T>(_ body: (BoxOfficeClient) async throws -> T) async throws -> T {
         let (host, port) = try endpoint()
         let client = try await BoxOfficeClient.connect(host: host, port: port)
+        client.authToken = TokenFile.load()
         do {
             let value = try await body(client)
             await client.close()

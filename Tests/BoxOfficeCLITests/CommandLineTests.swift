@@ -12,13 +12,14 @@ struct CommandLineTests {
     }
 
     /// Runs the `boxoffice` built beside this test bundle.
-    func boxoffice(_ arguments: [String], server: TestServer? = nil) async throws -> Outcome {
+    func boxoffice(_ arguments: [String], server: TestServer? = nil, configHome: String? = nil) async throws -> Outcome {
         let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         let process = Process()
         process.executableURL = directory.appendingPathComponent("boxoffice")
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BOXOFFICE_SERVER"] = server.map { "\($0.host):\($0.port)" } ?? "127.0.0.1:1"
+        if let configHome { environment["XDG_CONFIG_HOME"] = configHome }
         process.environment = environment
         let output = Pipe()
         let errors = Pipe()
@@ -91,6 +92,33 @@ struct CommandLineTests {
             #expect(invalid.errors.hasPrefix("INVALID_ARGUMENT: radius_miles"))
             let missing = try await boxoffice(["seats", "--showtime", "99999999"], server: server)
             #expect(missing.status == 15)
+        }
+    }
+
+    @Test func signUpAndSignInKeepTheTokenOwnerOnly() async throws {
+        let home = try TestCatalogue.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        try await TestServer.withRunning { server, _ in
+            let up = try await boxoffice(["signup", "--email", "kay@example.com", "--name", "Kay", "--password", "hunter2hunter2"],
+                                         server: server, configHome: home.path)
+            #expect(up.status == 0, "\(up.errors)")
+            #expect(up.output.hasPrefix("signed up as Kay <kay@example.com>"))
+            let tokenPath = home.appendingPathComponent("boxoffice/token").path
+            let token = try #require(FileManager.default.contents(atPath: tokenPath))
+            #expect(token.count > 20)
+            let permissions = try FileManager.default.attributesOfItem(atPath: tokenPath)[.posixPermissions] as? Int
+            #expect(permissions == 0o600)
+            let wrong = try await boxoffice(["signin", "--email", "kay@example.com", "--password", "wrong password"],
+                                            server: server, configHome: home.path)
+            #expect(wrong.status == 26)
+            #expect(wrong.errors.hasPrefix("UNAUTHENTICATED: "))
+            let again = try await boxoffice(["signup", "--email", "KAY@example.com", "--name", "Kay", "--password", "hunter2hunter2"],
+                                            server: server, configHome: home.path)
+            #expect(again.status == 16)
+            let signIn = try await boxoffice(["signin", "--email", "kay@example.com", "--password", "hunter2hunter2", "--json"],
+                                             server: server, configHome: home.path)
+            #expect(signIn.status == 0)
+            #expect(signIn.output.contains("\"email\":\"kay@example.com\""))
         }
     }
 
