@@ -13,25 +13,20 @@ public import ServiceLifecycle
 public final class BoxOfficeServer: Service {
     private let configuration: ServerConfiguration
     private let store: CatalogueStore
-    private let seats: any SeatAvailability
     private let clock: WallClock
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let boundAddressPromise: EventLoopPromise<SocketAddress>
 
-    /// - Parameters:
-    ///   - seats: which seats are taken; the booking subsystem supplies its allocator here.
-    ///   - clock: the wall clock that decides "today" in each time zone.
+    /// - Parameter clock: the wall clock that decides "today" in each time zone and when holds expire.
     public init(
         configuration: ServerConfiguration,
         store: CatalogueStore,
-        seats: any SeatAvailability = CatalogueOnlyAvailability(),
         clock: WallClock = .system,
         logger: Logger
     ) {
         self.configuration = configuration
         self.store = store
-        self.seats = seats
         self.clock = clock
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
@@ -68,11 +63,25 @@ public final class BoxOfficeServer: Service {
             signer: TokenSigner(secret: secret, lifetime: configuration.tokenLifetime),
             clock: clock
         )
+        let allocator = SeatAllocator(store: store, clock: clock, holdDuration: configuration.holdDuration)
         let dispatcher = Dispatcher(
-            search: SearchService(reader: reader, seats: seats, localTime: localTime, clock: clock),
+            search: SearchService(reader: reader, seats: allocator, localTime: localTime, clock: clock),
             info: InfoService(reader: reader, configuration: configuration, clock: clock),
-            accounts: accounts
+            accounts: accounts,
+            holds: HoldService(allocator: allocator, accounts: accounts, clock: clock)
         )
+        // Ends expired holds in SQLite; until it does, an expired hold already blocks nothing.
+        let reaper = Task { [clock, logger] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                do {
+                    _ = try await allocator.reapExpired(now: clock.now)
+                } catch {
+                    logger.warning("reaping expired holds failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        defer { reaper.cancel() }
         let quiescing = ServerQuiescingHelper(group: group)
         let configuration = self.configuration
         let logger = self.logger

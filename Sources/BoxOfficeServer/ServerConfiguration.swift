@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var signingSecret: Data?
     /// PBKDF2 rounds for new password hashes.
     public var passwordHashRounds = PasswordHasher.defaultRounds
+    /// How long a hold keeps its seats.
+    public var holdDuration: Duration = .seconds(300)
     /// How long a bearer token is good for.
     public var tokenLifetime: Duration = .seconds(24 * 3600)
 

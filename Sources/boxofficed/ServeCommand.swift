@@ -42,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("On SIGTERM/SIGINT, time given to calls in flight before connections close, in seconds.", valueName: "seconds"))
     var shutdownGrace = 10
 
+    @Option(help: ArgumentHelp("How long a hold keeps its seats while the buyer pays, in seconds.", valueName: "seconds"))
+    var holdSeconds = 300
+
     @Option(help: "Calls in flight per connection before the server stops reading it.")
     var maxCallsInFlight = 64
 
@@ -63,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard defaultDeadlineMs > 0, maxDeadlineMs >= defaultDeadlineMs else {
             throw ValidationError("--default-deadline-ms must be positive and at most --max-deadline-ms")
         }
-        guard idleTimeout > 0, shutdownGrace >= 0, maxCallsInFlight > 0, threads > 0, databaseThreads > 0,
+        guard holdSeconds > 0, idleTimeout > 0, shutdownGrace >= 0, maxCallsInFlight > 0, threads > 0, databaseThreads > 0,
               cacheEntries > 0, cacheTtl >= 0
         else { throw ValidationError("timeouts, limits and thread counts must be positive") }
     }
@@ -98,6 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
             $0.cacheCapacity = cacheEntries
             $0.cacheTimeToLive = .seconds(cacheTtl)
             $0.signingSecret = secret
+            $0.holdDuration = .seconds(holdSeconds)
         }
         let server = BoxOfficeServer(configuration: configuration, store: store, logger: logger)
         let services = ServiceGroup(configuration: .init(

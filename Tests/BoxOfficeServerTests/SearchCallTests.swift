@@ -234,8 +234,8 @@ struct SearchCallTests {
     @Test func bookingCallsAreNotBuiltYet() async throws {
         try await TestServer.withRunning { server, _ in
             let client = try await server.connect()
-            await expectStatus(.unimplemented, mentioning: "HoldSeats") {
-                _ = try await client.call(.holdSeats(.with { $0.showtimeID = 1; $0.seats = ["A1"] }))
+            await expectStatus(.unimplemented, mentioning: "Purchase") {
+                _ = try await client.call(.purchase(.with { $0.holdID = "x" }))
             }
             await client.close()
         }

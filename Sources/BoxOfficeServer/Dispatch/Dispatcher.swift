@@ -8,11 +8,13 @@ final class Dispatcher: Sendable {
     private let search: SearchService
     private let info: InfoService
     private let accounts: AccountService
+    private let holds: HoldService
 
-    init(search: SearchService, info: InfoService, accounts: AccountService) {
+    init(search: SearchService, info: InfoService, accounts: AccountService, holds: HoldService) {
         self.search = search
         self.info = info
         self.accounts = accounts
+        self.holds = holds
     }
 
     func handle(_ request: Boxoffice_V1_Request, context: CallContext) async -> Boxoffice_V1_Response {
@@ -40,7 +42,11 @@ final class Dispatcher: Sendable {
                 result = .signUp(try await accounts.signUp(message))
             case .signIn(let message):
                 result = .signIn(try await accounts.signIn(message))
-            case .holdSeats, .releaseHold, .purchase, .getBooking, .listBookings, .cancelBooking:
+            case .holdSeats(let message):
+                result = .holdSeats(try await holds.holdSeats(message, context: context))
+            case .releaseHold(let message):
+                result = .releaseHold(try await holds.releaseHold(message, context: context))
+            case .purchase, .getBooking, .listBookings, .cancelBooking:
                 throw BoxOfficeError.unimplemented("\(call.name) is not available on this server yet")
             }
             return .success(callID: callID, result)

@@ -46,6 +46,8 @@ final class InfoService: Sendable {
                 $0.idleTimeoutMs = UInt32(configuration.idleTimeout.milliseconds)
                 $0.maxPageSize = UInt32(PageRequest.maxSize)
                 $0.maxCallsInFlightPerConnection = UInt32(configuration.maxCallsInFlightPerConnection)
+                $0.holdSeconds = UInt32(configuration.holdDuration.components.seconds)
+                $0.maxSeatsPerHold = UInt32(HoldService.maxSeatsPerHold)
             }
         }
     }

@@ -18,10 +18,3 @@ public struct TakenSeats: Sendable, Hashable {
 public protocol SeatAvailability: Sendable {
     func takenSeats(of showtime: ShowtimeRecord) async throws -> TakenSeats
 }
-
-/// The inventory of a catalogue with no booking subsystem attached: nothing can be held or sold,
-/// so every seat is free. The seat allocator replaces it when booking is enabled.
-public struct CatalogueOnlyAvailability: SeatAvailability {
-    public init() {}
-    public func takenSeats(of showtime: ShowtimeRecord) async throws -> TakenSeats { .none }
-}

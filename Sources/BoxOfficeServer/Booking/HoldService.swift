@@ -1,0 +1,66 @@
+import BoxOfficeCore
+import BoxOfficeProto
+import Foundation
+
+/// `HoldSeats` and `ReleaseHold` on the wire: checks the caller's token and the request's shape,
+/// then leaves every seat decision to the `SeatAllocator`.
+final class HoldService: Sendable {
+    static let maxSeatsPerHold = 10
+
+    private let allocator: SeatAllocator
+    private let accounts: AccountService
+    private let clock: WallClock
+
+    init(allocator: SeatAllocator, accounts: AccountService, clock: WallClock) {
+        self.allocator = allocator
+        self.accounts = accounts
+        self.clock = clock
+    }
+
+    func holdSeats(_ request: Boxoffice_V1_HoldSeatsRequest, context: CallContext) async throws -> Boxoffice_V1_Hold {
+        let userID = try accounts.authenticate(context)
+        let showtimeID = try SearchService.validID(request.showtimeID, field: "showtime_id")
+        let seats: SeatRequest
+        switch (request.seats.isEmpty, request.hasBestAvailable) {
+        case (false, false):
+            guard request.seats.count <= Self.maxSeatsPerHold else {
+                throw BoxOfficeError.invalidArgument("a hold takes at most \(Self.maxSeatsPerHold) seats, not \(request.seats.count)")
+            }
+            seats = .labels(request.seats)
+        case (true, true):
+            let count = Int(request.bestAvailable.count)
+            guard (1...Self.maxSeatsPerHold).contains(count) else {
+                throw BoxOfficeError.invalidArgument("best_available.count must be 1 to \(Self.maxSeatsPerHold), not \(count)")
+            }
+            seats = .bestAvailable(count: count, kind: try Self.kind(request.bestAvailable.kind))
+        default:
+            throw BoxOfficeError.invalidArgument("give either seats or best_available, not both and not neither")
+        }
+        let held = try await allocator.hold(showtimeID: showtimeID, userID: userID, seats: seats, now: clock.now)
+        return .with {
+            $0.holdID = held.holdID
+            $0.showtimeID = held.showtimeID
+            $0.seats = held.seatLabels
+            $0.expiresAtMs = Int64((held.expiresAt.timeIntervalSince1970 * 1000).rounded(.down))
+        }
+    }
+
+    func releaseHold(_ request: Boxoffice_V1_ReleaseHoldRequest, context: CallContext) async throws -> Boxoffice_V1_ReleaseHoldResponse {
+        let userID = try accounts.authenticate(context)
+        guard !request.holdID.isEmpty else { throw BoxOfficeError.invalidArgument("hold_id is required") }
+        let now = clock.now
+        let held = try await allocator.heldSeats(holdID: request.holdID, userID: userID, now: now)
+        try await allocator.release(holdID: request.holdID, userID: userID, now: now)
+        return .with { $0.releasedSeats = held.seats.map(\.label) }
+    }
+
+    private static func kind(_ kind: Boxoffice_V1_SeatKind) throws -> SeatKind {
+        switch kind {
+        case .unspecified, .standard: .standard
+        case .wheelchair: .wheelchair
+        case .companion: .companion
+        case .premium: .premium
+        case .UNRECOGNIZED(let value): throw BoxOfficeError.invalidArgument("unknown seat kind \(value)")
+        }
+    }
+}
