@@ -56,7 +56,7 @@ struct BoxOfficeCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self, TheatresCommand.self, MoviesCommand.self,
             ShowtimesCommand.self, ScreensCommand.self, SeatsCommand.self,
-            SignUpCommand.self, SignInCommand.self,
+            SignUpCommand.self, SignInCommand.self, HoldCommand.self, ReleaseCommand.self,
         ]
     )
 }

@@ -119,6 +119,21 @@ struct CommandLineTests {
                                              server: server, configHome: home.path)
             #expect(signIn.status == 0)
             #expect(signIn.output.contains("\"email\":\"kay@example.com\""))
+
+            // The saved token lets hold and release work.
+            let shows = try await boxoffice(["showtimes", "--near", "60601", "--date", TestCatalogue.startDate.adding(days: 1).description, "--json"],
+                                            server: server, configHome: home.path)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(shows.output.utf8)) as? [String: Any])
+            let showtime = try #require((object["showtimes"] as? [[String: Any]])?.first?["id"] as? String)
+            let hold = try await boxoffice(["hold", "--showtime", showtime, "--seats", "c5,C6"], server: server, configHome: home.path)
+            #expect(hold.status == 0, "\(hold.errors)")
+            #expect(hold.output.hasPrefix("held C5, C6 of showtime \(showtime)"))
+            let holdID = try #require(hold.output.split(separator: "\n").last?.split(separator: " ").last.map(String.init))
+            let taken = try await boxoffice(["hold", "--showtime", showtime, "--seats", "C6"], server: server, configHome: home.path)
+            #expect(taken.status == 16)  // ALREADY_EXISTS
+            let release = try await boxoffice(["release", holdID], server: server, configHome: home.path)
+            #expect(release.status == 0)
+            #expect(release.output == "released C5, C6\n")
         }
     }
 
