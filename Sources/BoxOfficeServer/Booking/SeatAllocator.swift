@@ -45,6 +45,12 @@ public actor SeatAllocator: SeatAvailability {
         return TakenSeats(held: show.holds.heldSeats(at: now).indexSet, sold: show.sold.indexSet)
     }
 
+    /// Taken seats per showtime, for lists: one actor hop for the page, counts without seat sets.
+    public func takenSeatCounts(of showtimes: [ShowtimeRecord]) async throws -> [Int] {
+        let now = clock.nowMilliseconds
+        return try showtimes.map { try loadedShow($0.id).taken(at: now).count }
+    }
+
     // MARK: Holds
 
     /// Holds the requested seats for `userID`, all or none, for `holdDuration` (never past the show's start).

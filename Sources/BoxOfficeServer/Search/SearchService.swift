@@ -138,12 +138,10 @@ final class SearchService: Sendable {
             return ra != rb ? ra < rb : (a.startsAt, a.id) < (b.startsAt, b.id)
         }
         let (slice, next) = page.page(of: ordered)
-        var showtimes: [Boxoffice_V1_Showtime] = []
-        showtimes.reserveCapacity(slice.count)
-        for record in slice {
-            let taken = try await seats.takenSeats(of: record)
-            showtimes.append(.init(record, seatsLeft: record.capacity - taken.held.count - taken.sold.count,
-                                   distanceMiles: rank[record.theatreID]?.1 ?? 0, localTime: localTime))
+        let taken = try await seats.takenSeatCounts(of: Array(slice))
+        let showtimes = zip(slice, taken).map { record, taken in
+            Boxoffice_V1_Showtime(record, seatsLeft: record.capacity - taken,
+                                  distanceMiles: rank[record.theatreID]?.1 ?? 0, localTime: localTime)
         }
         return .with {
             $0.showtimes = showtimes

@@ -16,5 +16,8 @@ public struct TakenSeats: Sendable, Hashable {
 /// The source of truth for which seats of a showtime are taken. Search asks it at answer time and
 /// never caches its answer, so seat counts are never stale past a purchase.
 public protocol SeatAvailability: Sendable {
+    /// Which seats of `showtime` are held and sold now (for a seat map).
     func takenSeats(of showtime: ShowtimeRecord) async throws -> TakenSeats
+    /// How many seats of each showtime are taken now, in order: one question for a whole list.
+    func takenSeatCounts(of showtimes: [ShowtimeRecord]) async throws -> [Int]
 }
