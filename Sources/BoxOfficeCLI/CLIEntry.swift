@@ -57,6 +57,7 @@ struct BoxOfficeCommand: AsyncParsableCommand {
             InfoCommand.self, TheatresCommand.self, MoviesCommand.self,
             ShowtimesCommand.self, ScreensCommand.self, SeatsCommand.self,
             SignUpCommand.self, SignInCommand.self, HoldCommand.self, ReleaseCommand.self,
+            PurchaseCommand.self, BookingsCommand.self, BookingCommand.self, CancelCommand.self,
         ]
     )
 }

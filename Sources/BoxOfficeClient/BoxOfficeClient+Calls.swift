@@ -37,6 +37,31 @@ extension BoxOfficeClient {
         try await unary(.signIn(request), options) { if case .signIn(let value) = $0 { value } else { nil } }
     }
 
+    public func holdSeats(_ request: Boxoffice_V1_HoldSeatsRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_Hold {
+        try await unary(.holdSeats(request), options) { if case .holdSeats(let value) = $0 { value } else { nil } }
+    }
+
+    public func releaseHold(_ request: Boxoffice_V1_ReleaseHoldRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_ReleaseHoldResponse {
+        try await unary(.releaseHold(request), options) { if case .releaseHold(let value) = $0 { value } else { nil } }
+    }
+
+    /// Buys a hold. Pass the same `options.idempotencyKey` when retrying, so a retry never buys twice.
+    public func purchase(_ request: Boxoffice_V1_PurchaseRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_Booking {
+        try await unary(.purchase(request), options) { if case .purchase(let value) = $0 { value } else { nil } }
+    }
+
+    public func getBooking(_ request: Boxoffice_V1_GetBookingRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_Booking {
+        try await unary(.getBooking(request), options) { if case .getBooking(let value) = $0 { value } else { nil } }
+    }
+
+    public func listBookings(_ request: Boxoffice_V1_ListBookingsRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_ListBookingsResponse {
+        try await unary(.listBookings(request), options) { if case .listBookings(let value) = $0 { value } else { nil } }
+    }
+
+    public func cancelBooking(_ request: Boxoffice_V1_CancelBookingRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_Booking {
+        try await unary(.cancelBooking(request), options) { if case .cancelBooking(let value) = $0 { value } else { nil } }
+    }
+
     private func unary<Value>(
         _ call: Boxoffice_V1_Request.OneOf_Call,
         _ options: CallOptions,

@@ -30,8 +30,13 @@ public struct PageRequest: Hashable, Sendable {
     public func page<T>(of items: [T]) -> (items: ArraySlice<T>, nextToken: String) {
         let start = min(offset, items.count)
         let end = min(start + size, items.count)
-        let next = end < items.count ? "\(String(end, radix: 36)).\(String(fingerprint, radix: 36))" : ""
-        return (items[start..<end], next)
+        return (items[start..<end], nextToken(after: end - start, total: items.count))
+    }
+
+    /// The token of the page after this one when it held `count` of `total` items ("" when it was the last).
+    public func nextToken(after count: Int, total: Int) -> String {
+        let end = offset + count
+        return count > 0 && end < total ? "\(String(end, radix: 36)).\(String(fingerprint, radix: 36))" : ""
     }
 
     /// FNV-1a: stable across processes, unlike `Hasher`.

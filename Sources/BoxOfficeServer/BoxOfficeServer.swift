@@ -14,20 +14,25 @@ public final class BoxOfficeServer: Service {
     private let configuration: ServerConfiguration
     private let store: CatalogueStore
     private let clock: WallClock
+    private let paymentGateway: any PaymentGateway
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let boundAddressPromise: EventLoopPromise<SocketAddress>
 
-    /// - Parameter clock: the wall clock that decides "today" in each time zone and when holds expire.
+    /// - Parameters:
+    ///   - clock: the wall clock that decides "today" in each time zone and when holds expire.
+    ///   - paymentGateway: where purchases are charged and cancellations refunded.
     public init(
         configuration: ServerConfiguration,
         store: CatalogueStore,
         clock: WallClock = .system,
+        paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
         logger: Logger
     ) {
         self.configuration = configuration
         self.store = store
         self.clock = clock
+        self.paymentGateway = paymentGateway
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.boundAddressPromise = group.next().makePromise(of: SocketAddress.self)
@@ -68,16 +73,29 @@ public final class BoxOfficeServer: Service {
             search: SearchService(reader: reader, seats: allocator, localTime: localTime, clock: clock),
             info: InfoService(reader: reader, configuration: configuration, clock: clock),
             accounts: accounts,
-            holds: HoldService(allocator: allocator, accounts: accounts, clock: clock)
+            holds: HoldService(allocator: allocator, accounts: accounts, clock: clock),
+            purchases: PurchaseService(
+                allocator: allocator, accounts: accounts, reader: reader, store: store, threadPool: threadPool,
+                gateway: paymentGateway, clock: clock, localTime: localTime,
+                feeCentsPerTicket: configuration.convenienceFeeCents, secret: secret),
+            bookings: BookingService(
+                allocator: allocator, accounts: accounts, reader: reader, store: store, threadPool: threadPool,
+                gateway: paymentGateway, clock: clock, localTime: localTime)
         )
-        // Ends expired holds in SQLite; until it does, an expired hold already blocks nothing.
-        let reaper = Task { [clock, logger] in
+        // Ends expired holds in SQLite (until it does, an expired hold already blocks nothing), and
+        // once a minute forgets idempotency keys past their 24 hours.
+        let reaper = Task { [clock, logger, store] in
+            var tick = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
+                tick += 1
                 do {
                     _ = try await allocator.reapExpired(now: clock.now)
+                    if tick % 60 == 0 {
+                        try store.forgetIdempotencyKeys(before: clock.nowMilliseconds - PurchaseService.keyLifetimeMilliseconds)
+                    }
                 } catch {
-                    logger.warning("reaping expired holds failed", metadata: ["error": "\(error)"])
+                    logger.warning("reaping expired holds or keys failed", metadata: ["error": "\(error)"])
                 }
             }
         }

@@ -36,6 +36,8 @@ public struct ServerConfiguration: Sendable {
     public var passwordHashRounds = PasswordHasher.defaultRounds
     /// How long a hold keeps its seats.
     public var holdDuration: Duration = .seconds(300)
+    /// Convenience fee added to each ticket, in cents.
+    public var convenienceFeeCents: Int64 = 150
     /// How long a bearer token is good for.
     public var tokenLifetime: Duration = .seconds(24 * 3600)
 

@@ -9,12 +9,17 @@ final class Dispatcher: Sendable {
     private let info: InfoService
     private let accounts: AccountService
     private let holds: HoldService
+    private let purchases: PurchaseService
+    private let bookings: BookingService
 
-    init(search: SearchService, info: InfoService, accounts: AccountService, holds: HoldService) {
+    init(search: SearchService, info: InfoService, accounts: AccountService, holds: HoldService,
+         purchases: PurchaseService, bookings: BookingService) {
         self.search = search
         self.info = info
         self.accounts = accounts
         self.holds = holds
+        self.purchases = purchases
+        self.bookings = bookings
     }
 
     func handle(_ request: Boxoffice_V1_Request, context: CallContext) async -> Boxoffice_V1_Response {
@@ -46,8 +51,14 @@ final class Dispatcher: Sendable {
                 result = .holdSeats(try await holds.holdSeats(message, context: context))
             case .releaseHold(let message):
                 result = .releaseHold(try await holds.releaseHold(message, context: context))
-            case .purchase, .getBooking, .listBookings, .cancelBooking:
-                throw BoxOfficeError.unimplemented("\(call.name) is not available on this server yet")
+            case .purchase(let message):
+                result = .purchase(try await purchases.purchase(message, context: context))
+            case .getBooking(let message):
+                result = .getBooking(try await bookings.getBooking(message, context: context))
+            case .listBookings(let message):
+                result = .listBookings(try await bookings.listBookings(message, context: context))
+            case .cancelBooking(let message):
+                result = .cancelBooking(try await bookings.cancelBooking(message, context: context))
             }
             return .success(callID: callID, result)
         } catch let error as BoxOfficeError {

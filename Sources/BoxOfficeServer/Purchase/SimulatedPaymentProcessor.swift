@@ -1,0 +1,67 @@
+import BoxOfficeCore
+import Synchronization
+
+/// The built-in gateway: a processor simulated in memory with the industry's test card numbers.
+///
+/// - 4242 4242 4242 4242 (and any other valid number) is approved.
+/// - 4000 0000 0000 0002 is declined: FAILED_PRECONDITION "card declined".
+/// - 4000 0000 0000 0119 fails as if the processor were down: UNAVAILABLE, retry after a second.
+///
+/// It keeps every charge it made (never the card), so tests can count charges and refunds.
+public final class SimulatedPaymentProcessor: PaymentGateway {
+    public static let approvedCard = "4242424242424242"
+    public static let declinedCard = "4000000000000002"
+    public static let processorErrorCard = "4000000000000119"
+
+    public struct Ledger: Sendable {
+        /// Charges by reference.
+        public var charges: [String: PaymentCharge] = [:]
+        /// Cents refunded by charge reference.
+        public var refunded: [String: Int64] = [:]
+        /// The charge each idempotency key made.
+        var chargeByKey: [String: String] = [:]
+        var nextReference = 1
+    }
+
+    private let ledger = Mutex(Ledger())
+
+    public init() {}
+
+    /// A copy of what the processor has done so far.
+    public var snapshot: Ledger { ledger.withLock { $0 } }
+
+    public func charge(_ card: PaymentCard, amountCents: Int64, idempotencyKey: String) async throws -> PaymentCharge {
+        switch card.number {
+        case Self.declinedCard:
+            throw BoxOfficeError(.failedPrecondition, "the card was declined by its issuer (do_not_honor): use another card")
+        case Self.processorErrorCard:
+            throw BoxOfficeError(.unavailable, "the payment processor is not answering: try again shortly", retryAfterMilliseconds: 1000)
+        default:
+            break
+        }
+        return ledger.withLock { ledger in
+            if !idempotencyKey.isEmpty, let reference = ledger.chargeByKey[idempotencyKey], let earlier = ledger.charges[reference] {
+                return earlier
+            }
+            let reference = "sim_ch_\(ledger.nextReference)"
+            ledger.nextReference += 1
+            let charge = PaymentCharge(reference: reference, amountCents: amountCents,
+                                       cardBrand: card.brand.rawValue, cardLastFour: card.lastFour)
+            ledger.charges[reference] = charge
+            if !idempotencyKey.isEmpty { ledger.chargeByKey[idempotencyKey] = reference }
+            return charge
+        }
+    }
+
+    public func refund(chargeReference reference: String, amountCents: Int64) async throws -> PaymentRefund {
+        ledger.withLock { ledger in
+            // A charge this process never saw was made before a restart; a real processor still has
+            // it, so the simulation honours the refund too. Refunding again refunds nothing more.
+            let charged = ledger.charges[reference]?.amountCents ?? amountCents
+            ledger.refunded[reference] = min(charged, max(ledger.refunded[reference] ?? 0, amountCents))
+            // A fully refunded charge no longer answers for its key: a retry under it charges afresh.
+            if ledger.refunded[reference] == charged { ledger.chargeByKey = ledger.chargeByKey.filter { $0.value != reference } }
+            return PaymentRefund(reference: "sim_re_\(reference.dropFirst("sim_ch_".count))", amountCents: amountCents)
+        }
+    }
+}
