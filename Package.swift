@@ -149,7 +149,10 @@ let package = Package(
         .testTarget(name: "BoxOfficeCLITests", dependencies: ["BoxOfficeCLI", "BoxOfficeTesting", "BoxOfficeClient"]),
         .testTarget(
             name: "BoxOfficeBookingTests",
-            dependencies: ["BoxOfficeServer", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting"]
+            dependencies: [
+                "BoxOfficeServer", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

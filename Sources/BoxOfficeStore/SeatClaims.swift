@@ -57,9 +57,10 @@ public enum SeatClaims {
             """, arguments: [now, limit])
     }
 
-    /// The showtime a hold belongs to, whatever its state.
-    public static func showtimeOfHold(_ holdID: String, in db: Database) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT showtime_id FROM holds WHERE id = ?", arguments: [holdID])
+    /// A hold's showtime, owner and state ('live', 'released', 'expired' or 'purchased'), whatever its state.
+    public static func storedHold(_ holdID: String, in db: Database) throws -> (showtimeID: Int64, userID: Int64, state: String)? {
+        try Row.fetchOne(db, sql: "SELECT showtime_id, user_id, state FROM holds WHERE id = ?", arguments: [holdID])
+            .map { ($0[0], $0[1], $0[2]) }
     }
 
     /// The showtime and owner of a booking.

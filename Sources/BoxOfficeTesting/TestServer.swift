@@ -22,6 +22,8 @@ public struct TestServer: Sendable {
     /// server down gracefully and removes its files.
     public static func withRunning<T: Sendable>(
         configure: (inout ServerConfiguration) -> Void = { _ in },
+        clock: WallClock = TestCatalogue.clock,
+        paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
         logger: Logger = Logger(label: "boxoffice.test", factory: { _ in SwiftLogNoOpLogHandler() }),
         _ body: (TestServer, ServiceGroup) async throws -> T
     ) async throws -> T {
@@ -35,7 +37,8 @@ public struct TestServer: Sendable {
             $0.passwordHashRounds = 10_000  // keep sign-up fast in tests; production uses 600,000
             configure(&$0)
         }
-        let server = BoxOfficeServer(configuration: configuration, store: store, clock: TestCatalogue.clock, logger: logger)
+        let server = BoxOfficeServer(
+            configuration: configuration, store: store, clock: clock, paymentGateway: paymentGateway, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [server], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             group.addTask { try await services.run() }

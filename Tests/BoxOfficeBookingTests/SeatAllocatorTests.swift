@@ -109,7 +109,7 @@ struct SeatAllocatorTests {
         #expect(try await allocator.takenSeats(of: showtime) == TakenSeats(sold: Set(hold.seatIndices)))
         #expect(try fixture.holdState(hold.holdID) == "purchased")
         #expect(Set(try fixture.claims(of: showtime.id).values) == ["BK1"])
-        #expect(await errorCode { try await allocator.release(holdID: hold.holdID, userID: 1, now: now) } == .notFound)
+        #expect(await errorCode { try await allocator.release(holdID: hold.holdID, userID: 1, now: now) } == .failedPrecondition)
 
         #expect(await errorCode { _ = try await allocator.cancel(bookingCode: "BK1", userID: 2, now: now) } == .notFound)
         let cancelled = try await allocator.cancel(bookingCode: "BK1", userID: 1, now: now)

@@ -44,15 +44,3 @@ struct BookingFixture {
         return (showtime, screen.layout)
     }
 }
-
-/// A wall clock that tests move forward by hand instead of sleeping.
-final class ManualClock: Sendable {
-    private let current: Mutex<Date>
-
-    init(_ start: Date = TestCatalogue.now) { current = Mutex(start) }
-
-    var now: Date { current.withLock { $0 } }
-    var wallClock: WallClock { WallClock { [self] in now } }
-
-    func advance(seconds: TimeInterval) { current.withLock { $0 += seconds } }
-}

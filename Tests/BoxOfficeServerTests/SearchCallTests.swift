@@ -230,14 +230,4 @@ struct SearchCallTests {
             await client.close()
         }
     }
-
-    @Test func bookingCallsAreNotBuiltYet() async throws {
-        try await TestServer.withRunning { server, _ in
-            let client = try await server.connect()
-            await expectStatus(.unimplemented, mentioning: "Purchase") {
-                _ = try await client.call(.purchase(.with { $0.holdID = "x" }))
-            }
-            await client.close()
-        }
-    }
 }

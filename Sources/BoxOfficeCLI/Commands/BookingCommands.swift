@@ -104,7 +104,7 @@ struct BookingsCommand: AsyncParsableCommand {
         }
         let answer = try await connection.withClient { try await $0.listBookings(request, options: connection.callOptions) }
         try connection.output(answer) {
-            var table = TextTable(["code", "state", "movie", "theatre", "starts", "seats", "total"], rightAligned: [6])
+            var table = TextTable(["CODE", "STATE", "MOVIE", "THEATRE", "STARTS", "SEATS", "TOTAL"], rightAligned: [6])
             for booking in answer.bookings {
                 table.append([booking.code, booking.stateName, booking.showtime.movieTitle, booking.showtime.theatreName,
                               booking.showtime.startsAtLocal.localStart, booking.tickets.map(\.seat).joined(separator: ","),
@@ -151,7 +151,7 @@ private func render(_ booking: Boxoffice_V1_Booking) -> String {
     let show = booking.showtime
     var text = "booking \(booking.code): \(booking.stateName)\n"
     text += "\(show.movieTitle) at \(show.theatreName), \(show.screenName), \(show.startsAtLocal.localStart) (\(show.timeZone))\n\n"
-    var table = TextTable(["seat", "ticket", "price"], rightAligned: [2])
+    var table = TextTable(["SEAT", "TICKET", "PRICE"], rightAligned: [2])
     for ticket in booking.tickets {
         table.append([ticket.seat, ticket.type.name, dollars(ticket.priceCents)])
     }

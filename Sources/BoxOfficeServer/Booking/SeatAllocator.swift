@@ -202,16 +202,25 @@ public actor SeatAllocator: SeatAvailability {
         return show
     }
 
-    /// `userID`'s hold and its showtime, if it blocks seats at `instant`; someone else's hold is "not found".
+    /// `userID`'s hold and its showtime, if it blocks seats at `instant`. Someone else's hold is "not
+    /// found"; the owner's ended hold is FAILED_PRECONDITION saying how it ended.
     private func liveHold(_ holdID: String, of userID: Int64, at instant: Int64) throws -> (ShowSeats, Hold) {
-        var showtimeID = holdShowtime[holdID]
-        if showtimeID == nil, let stored = try store.dbPool.read({ try SeatClaims.showtimeOfHold(holdID, in: $0) }) {
-            // A hold made before a restart: loading its showtime indexes its holds.
-            if shows[stored] == nil { _ = try loadedShow(stored) }
-            showtimeID = holdShowtime[holdID]
+        if holdShowtime[holdID] == nil, let stored = try store.dbPool.read({ try SeatClaims.storedHold(holdID, in: $0) }),
+           stored.userID == userID {
+            switch stored.state {
+            case "live":
+                // A hold made before a restart: loading its showtime indexes its holds.
+                if shows[stored.showtimeID] == nil { _ = try loadedShow(stored.showtimeID) }
+            case "purchased":
+                throw BoxOfficeError(.failedPrecondition, "hold \(holdID) was already bought: see your bookings")
+            case "released":
+                throw BoxOfficeError(.failedPrecondition, "hold \(holdID) was released: hold the seats again")
+            default:
+                throw BoxOfficeError(.failedPrecondition, "hold \(holdID) expired: hold the seats again")
+            }
         }
-        guard let showtimeID, let show = shows[showtimeID], let hold = show.holds[holdID], hold.userID == userID else {
-            throw BoxOfficeError.notFound("you have no live hold \(holdID)")
+        guard let showtimeID = holdShowtime[holdID], let show = shows[showtimeID], let hold = show.holds[holdID], hold.userID == userID else {
+            throw BoxOfficeError.notFound("you have no hold \(holdID)")
         }
         guard hold.isLive(at: instant) else {
             throw BoxOfficeError(.failedPrecondition, "hold \(holdID) expired: hold the seats again")
