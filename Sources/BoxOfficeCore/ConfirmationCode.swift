@@ -1,5 +1,5 @@
 /// A booking's confirmation code: 8 Crockford base32 characters (40 random bits) and Crockford's
-/// check character, "7XK3M9QDA". Codes are read aloud at box offices and typed on phones, so the
+/// check character, "7XK3M9QG0". Codes are read aloud at box offices and typed on phones, so the
 /// alphabet has no I, L, O or U, reading is forgiving (lowercase, hyphens, I/L as 1, O as 0), and
 /// the check character catches a mistyped or swapped character before any lookup.
 public struct ConfirmationCode: Hashable, Sendable, CustomStringConvertible {

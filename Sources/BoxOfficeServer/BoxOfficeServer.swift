@@ -94,6 +94,8 @@ public final class BoxOfficeServer: Service {
                     if tick % 60 == 0 {
                         try store.forgetIdempotencyKeys(before: clock.nowMilliseconds - PurchaseService.keyLifetimeMilliseconds)
                     }
+                } catch is CancellationError {
+                    return  // shutting down
                 } catch {
                     logger.warning("reaping expired holds or keys failed", metadata: ["error": "\(error)"])
                 }

@@ -134,6 +134,35 @@ struct CommandLineTests {
             let release = try await boxoffice(["release", holdID], server: server, configHome: home.path)
             #expect(release.status == 0)
             #expect(release.output == "released C5, C6\n")
+
+            // Hold again, buy with the test card, list, show, cancel.
+            let rehold = try await boxoffice(["hold", "--showtime", showtime, "--seats", "C5,C6"], server: server, configHome: home.path)
+            let secondHold = try #require(rehold.output.split(separator: "\n").last?.split(separator: " ").last.map(String.init))
+            let declined = try await boxoffice(["purchase", "--hold", secondHold, "--card", "4000 0000 0000 0002", "--exp", "12/30",
+                                                "--cvc", "123"], server: server, configHome: home.path)
+            #expect(declined.status == 19)  // FAILED_PRECONDITION
+            #expect(declined.errors.contains("declined"))
+            let bought = try await boxoffice(["purchase", "--hold", secondHold, "--card", "4242 4242 4242 4242", "--exp", "12/30",
+                                              "--cvc", "123", "--types", "adult,senior"], server: server, configHome: home.path)
+            #expect(bought.status == 0, "\(bought.errors)")
+            let firstLine = try #require(bought.output.split(separator: "\n").first)
+            #expect(firstLine.hasPrefix("booking ") && firstLine.hasSuffix(": confirmed"))
+            let code = String(firstLine.dropFirst("booking ".count).prefix(9))
+            #expect(bought.output.contains("C6    senior"))
+            #expect(bought.output.contains("paid with Visa ending 4242"))
+            let list = try await boxoffice(["bookings"], server: server, configHome: home.path)
+            #expect(list.output.hasPrefix("CODE"))
+            #expect(list.output.contains("\(code)  confirmed"))
+            let shown = try await boxoffice(["booking", code.lowercased(), "--json"], server: server, configHome: home.path)
+            #expect(shown.output.contains("\"code\":\"\(code)\""))
+            let cancelled = try await boxoffice(["cancel", code], server: server, configHome: home.path)
+            #expect(cancelled.status == 0)
+            #expect(cancelled.output.contains("cancelled; refunded $"))
+            let twice = try await boxoffice(["cancel", code], server: server, configHome: home.path)
+            #expect(twice.status == 19)
+            let badExpiry = try await boxoffice(["purchase", "--hold", secondHold, "--card", "4242424242424242", "--exp", "2030-12",
+                                                 "--cvc", "123"], server: server, configHome: home.path)
+            #expect(badExpiry.status == 2)
         }
     }
 

@@ -120,7 +120,7 @@ struct BookingCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "The confirmation code, e.g. 7XK3M9QDA.")
+    @Argument(help: "The confirmation code, e.g. 7XK3M9QG0.")
     var code: String
 
     func run() async throws {
@@ -136,7 +136,7 @@ struct CancelCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "The confirmation code, e.g. 7XK3M9QDA.")
+    @Argument(help: "The confirmation code, e.g. 7XK3M9QG0.")
     var code: String
 
     func run() async throws {
