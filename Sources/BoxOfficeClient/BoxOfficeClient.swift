@@ -16,10 +16,13 @@ public final class BoxOfficeClient: Sendable {
         public var deadline: Duration?
         /// Makes a retried purchase safe.
         public var idempotencyKey: String
+        /// The bearer token of this call when it is not the client's `authToken` (many buyers on one connection).
+        public var authToken: String?
 
-        public init(deadline: Duration? = nil, idempotencyKey: String = "") {
+        public init(deadline: Duration? = nil, idempotencyKey: String = "", authToken: String? = nil) {
             self.deadline = deadline
             self.idempotencyKey = idempotencyKey
+            self.authToken = authToken
         }
     }
 
@@ -83,7 +86,7 @@ public final class BoxOfficeClient: Sendable {
         var request = Boxoffice_V1_Request()
         request.callID = nextCallID.add(1, ordering: .relaxed).oldValue
         request.call = call
-        request.authToken = authToken
+        request.authToken = options.authToken ?? authToken
         request.idempotencyKey = options.idempotencyKey
         var timeout = Self.defaultTimeout
         if let deadline = options.deadline {

@@ -68,11 +68,11 @@ public struct IdempotencyRecord: Sendable, Hashable {
 public enum BookingRows {
     /// Writes a booking and its tickets; runs inside the allocator's transaction that also moves the seats.
     public static func insert(_ booking: BookingRecord, in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO bookings (code, user_id, showtime_id, state, subtotal_cents, fees_cents, tax_cents, total_cents,
                                   card_brand, card_last4, processor_ref, created_at)
             VALUES (?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [booking.code, booking.userID, booking.showtimeID, booking.subtotalCents, booking.feesCents,
+            """).execute(arguments: [booking.code, booking.userID, booking.showtimeID, booking.subtotalCents, booking.feesCents,
                              booking.taxCents, booking.totalCents, booking.cardBrand, booking.cardLastFour,
                              booking.processorReference, booking.createdAt])
         let ticket = try db.cachedStatement(sql: """
@@ -85,14 +85,14 @@ public enum BookingRows {
 
     /// Remembers that `key` made `bookingCode`, replacing a use older than the keeping period.
     public static func rememberKey(_ key: String, userID: Int64, requestDigest: String, bookingCode: String, now: Int64, in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO idempotency_keys (user_id, key, request_digest, booking_code, created_at) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [userID, key, requestDigest, bookingCode, now])
+            """).execute(arguments: [userID, key, requestDigest, bookingCode, now])
     }
 
     /// Records a refund of a booking being cancelled in the same transaction.
     public static func recordRefund(code: String, cents: Int64, in db: Database) throws {
-        try db.execute(sql: "UPDATE bookings SET refunded_cents = ? WHERE code = ?", arguments: [cents, code])
+        try db.cachedStatement(sql: "UPDATE bookings SET refunded_cents = ? WHERE code = ?").execute(arguments: [cents, code])
     }
 }
 

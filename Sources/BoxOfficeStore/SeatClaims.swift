@@ -71,8 +71,8 @@ public enum SeatClaims {
 
     /// Writes a new live hold and claims its seats; fails if any seat is already claimed.
     public static func insertHold(id: String, userID: Int64, showtimeID: Int64, seats: [Int], expiresAt: Int64, in db: Database) throws {
-        try db.execute(sql: "INSERT INTO holds (id, user_id, showtime_id, seats, expires_at, state) VALUES (?, ?, ?, ?, ?, 'live')",
-                       arguments: [id, userID, showtimeID, seats.map(String.init).joined(separator: ","), expiresAt])
+        try db.cachedStatement(sql: "INSERT INTO holds (id, user_id, showtime_id, seats, expires_at, state) VALUES (?, ?, ?, ?, ?, 'live')")
+            .execute(arguments: [id, userID, showtimeID, seats.map(String.init).joined(separator: ","), expiresAt])
         let claim = try db.cachedStatement(sql: "INSERT INTO seat_claims (showtime_id, seat_index, hold_id) VALUES (?, ?, ?)")
         for seat in seats { try claim.execute(arguments: [showtimeID, seat, id]) }
     }
@@ -90,18 +90,18 @@ public enum SeatClaims {
 
     /// Moves a live hold's claims to a booking (whose row must already be written) and marks the hold purchased.
     public static func purchaseHold(_ holdID: String, bookingCode: String, seatCount: Int, in db: Database) throws {
-        try db.execute(sql: "UPDATE seat_claims SET hold_id = NULL, booking_code = ? WHERE hold_id = ?", arguments: [bookingCode, holdID])
+        try db.cachedStatement(sql: "UPDATE seat_claims SET hold_id = NULL, booking_code = ? WHERE hold_id = ?").execute(arguments: [bookingCode, holdID])
         try expect(db.changesCount == seatCount, "hold \(holdID) claims \(db.changesCount) seats in the store, not \(seatCount)")
-        try db.execute(sql: "UPDATE holds SET state = 'purchased' WHERE id = ? AND state = 'live'", arguments: [holdID])
+        try db.cachedStatement(sql: "UPDATE holds SET state = 'purchased' WHERE id = ? AND state = 'live'").execute(arguments: [holdID])
         try expect(db.changesCount == 1, "hold \(holdID) is not live in the store")
     }
 
     /// Marks a confirmed booking cancelled at `now` (unix ms) and frees its seats.
     public static func cancelBooking(_ code: String, now: Int64, in db: Database) throws {
-        try db.execute(sql: "UPDATE bookings SET state = 'cancelled', cancelled_at = ? WHERE code = ? AND state = 'confirmed'",
-                       arguments: [now, code])
+        try db.cachedStatement(sql: "UPDATE bookings SET state = 'cancelled', cancelled_at = ? WHERE code = ? AND state = 'confirmed'")
+            .execute(arguments: [now, code])
         try expect(db.changesCount == 1, "booking \(code) is not confirmed in the store")
-        try db.execute(sql: "DELETE FROM seat_claims WHERE booking_code = ?", arguments: [code])
+        try db.cachedStatement(sql: "DELETE FROM seat_claims WHERE booking_code = ?").execute(arguments: [code])
     }
 
     private static func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {

@@ -6,10 +6,15 @@ import Foundation
 
 /// `boxoffice-soak`: drives a server with many pipelined calls and reports throughput and latency.
 ///
-/// This first version runs the closed-loop `search` scenario that backs the search figures in
-/// the README; the booking, hot-show and bot scenarios arrive with the soak issue.
+/// This version runs two closed-loop scenarios: `search`, behind the README's search figures, and
+/// `purchase`, behind its durable-booking figures. The browse, buy-funnel, hot-show and bot
+/// scenarios arrive with the soak issue.
 @main
 struct SoakCommand: AsyncParsableCommand {
+    enum Scenario: String, ExpressibleByArgument, CaseIterable {
+        case search, purchase
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "boxoffice-soak",
         abstract: "Load a BoxOffice server and report calls per second and latency percentiles."
@@ -21,7 +26,7 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: "TCP connections to open.")
     var connections = 16
 
-    @Option(help: "Calls kept in flight on each connection (closed loop).")
+    @Option(help: "Workers on each connection, each with one call or booking in flight (closed loop).")
     var inFlight = 8
 
     @Option(help: ArgumentHelp("How long to run, in seconds.", valueName: "seconds"))
@@ -30,11 +35,13 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Unmeasured warm-up before the run, in seconds.", valueName: "seconds"))
     var warmup = 2.0
 
-    @Option(help: "Scenario: search (theatres, showtimes and seat maps near metro ZIP codes).")
-    var scenario = "search"
+    @Option(help: """
+        search: theatres, showtimes and seat maps near metro ZIP codes. \
+        purchase: buyers hold the best two seats of a showtime and buy them (durable bookings).
+        """)
+    var scenario: Scenario = .search
 
     func validate() throws {
-        guard scenario == "search" else { throw ValidationError("only the search scenario exists yet") }
         guard connections > 0, inFlight > 0, duration > 0, warmup >= 0 else {
             throw ValidationError("--connections, --in-flight and --duration must be positive")
         }
@@ -46,53 +53,67 @@ struct SoakCommand: AsyncParsableCommand {
         let host = String(parts[0])
         guard let port = Int(parts[1]) else { throw ValidationError("--server must be HOST:PORT") }
         let clients = try await (0..<connections).asyncMap { _ in try await BoxOfficeClient.connect(host: host, port: port) }
-        let workload = try await SearchWorkload.prepare(client: clients[0])
+        let step: Step
+        switch scenario {
+        case .search:
+            let workload = try await SearchWorkload.prepare(client: clients[0])
+            step = { client, lane, _, generator, result in
+                let call = workload.nextCall(using: &generator)
+                let began = ContinuousClock.now
+                let response = try await client.send(call)
+                result.record("search", since: began, status: response.status.code)
+            }
+        case .purchase:
+            let workload = try await PurchaseWorkload.prepare(client: clients[0])
+            step = { client, lane, round, _, result in
+                try await workload.book(client: client, lane: lane, round: round, into: &result)
+            }
+        }
 
         if warmup > 0 {
-            _ = try await drive(clients: clients, workload: workload, seconds: warmup)
+            _ = try await drive(clients: clients, seconds: warmup, step: step)
         }
         let started = ContinuousClock.now
-        let results = try await drive(clients: clients, workload: workload, seconds: duration)
+        var total = WorkerResult()
+        for part in try await drive(clients: clients, seconds: duration, step: step) { total.merge(part) }
         let elapsed = ContinuousClock.now - started
         for client in clients { await client.close() }
 
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        var latencies = results.flatMap(\.latencies)
-        latencies.sort()
-        let errors = results.reduce(into: [String: Int]()) { total, part in
-            for (code, count) in part.errors { total[code, default: 0] += count }
+        print("scenario \(scenario.rawValue): \(connections) connections x \(inFlight) in flight, \(String(format: "%.1f", seconds)) s")
+        for (name, latencies) in total.latencies.sorted(by: { $0.key < $1.key }) {
+            let sorted = latencies.sorted()
+            func percentile(_ p: Double) -> String {
+                let index = min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))
+                return String(format: "%.2f ms", Double(sorted[index]) / 1e6)
+            }
+            print("""
+                \(name): \(sorted.count) OK, \(String(format: "%.0f", Double(sorted.count) / seconds))/s; \
+                p50 \(percentile(0.50)), p90 \(percentile(0.90)), p99 \(percentile(0.99)), \
+                p99.9 \(percentile(0.999)), max \(percentile(1.0))
+                """)
         }
-        func percentile(_ p: Double) -> String {
-            guard !latencies.isEmpty else { return "-" }
-            let index = min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.up)) - 1)
-            return String(format: "%.2f ms", Double(latencies[max(0, index)]) / 1e6)
-        }
-        print("""
-            scenario \(scenario): \(connections) connections x \(inFlight) in flight, \(String(format: "%.1f", seconds)) s
-            calls: \(latencies.count + errors.values.reduce(0, +)), \(String(format: "%.0f", Double(latencies.count) / seconds)) OK calls/s
-            latency: p50 \(percentile(0.50)), p90 \(percentile(0.90)), p99 \(percentile(0.99)), p99.9 \(percentile(0.999)), max \(percentile(1.0))
-            errors: \(errors.isEmpty ? "none" : errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-            """)
+        let errors = total.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        print("errors: \(errors.isEmpty ? "none" : errors.joined(separator: ", "))")
     }
 
-    private func drive(clients: [BoxOfficeClient], workload: SearchWorkload, seconds: Double) async throws -> [WorkerResult] {
+    /// One iteration of a worker: (client, worker index, iteration, random source, result to record into).
+    typealias Step = @Sendable (BoxOfficeClient, Int, Int, inout SplitMix64, inout WorkerResult) async throws -> Void
+
+    private func drive(clients: [BoxOfficeClient], seconds: Double, step: @escaping Step) async throws -> [WorkerResult] {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        let inFlight = inFlight
         return try await withThrowingTaskGroup(of: WorkerResult.self) { group in
             for (index, client) in clients.enumerated() {
-                for lane in 0..<inFlight {
+                for slot in 0..<inFlight {
                     group.addTask {
-                        var generator = SplitMix64(seed: UInt64(index * 1000 + lane + 1))
+                        let lane = index * inFlight + slot
+                        var generator = SplitMix64(seed: UInt64(index * 1000 + slot + 1))
                         var result = WorkerResult()
+                        var round = 0
                         while ContinuousClock.now < deadline {
-                            let call = workload.nextCall(using: &generator)
-                            let began = ContinuousClock.now
-                            let response = try await client.send(call)
-                            let took = ContinuousClock.now - began
-                            if response.status.code == .ok {
-                                result.latencies.append(took.components.attoseconds / 1_000_000_000 + took.components.seconds * 1_000_000_000)
-                            } else {
-                                result.errors["\(BoxOfficeError.Code(rawValue: response.status.code.rawValue).name)", default: 0] += 1
-                            }
+                            try await step(client, lane, round, &generator, &result)
+                            round += 1
                         }
                         return result
                     }
@@ -105,9 +126,24 @@ struct SoakCommand: AsyncParsableCommand {
     }
 }
 
+/// What one worker saw: latencies of OK answers by kind, in nanoseconds, and errors by kind and code.
 struct WorkerResult: Sendable {
-    var latencies: [Int64] = []
+    var latencies: [String: [Int64]] = [:]
     var errors: [String: Int] = [:]
+
+    mutating func record(_ kind: String, since began: ContinuousClock.Instant, status: Boxoffice_V1_StatusCode) {
+        if status == .ok {
+            let took = ContinuousClock.now - began
+            latencies[kind, default: []].append(took.components.seconds * 1_000_000_000 + took.components.attoseconds / 1_000_000_000)
+        } else {
+            errors["\(kind) \(BoxOfficeError.Code(rawValue: status.rawValue).name)", default: 0] += 1
+        }
+    }
+
+    mutating func merge(_ other: WorkerResult) {
+        latencies.merge(other.latencies) { $0 + $1 }
+        errors.merge(other.errors) { $0 + $1 }
+    }
 }
 
 extension Sequence where Element: Sendable {

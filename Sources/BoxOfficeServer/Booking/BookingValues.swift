@@ -53,4 +53,6 @@ public struct AllocatorStatistics: Sendable, Hashable {
     public var failedTransactions = 0
     /// The most requests one transaction carried.
     public var largestBatch = 0
+    /// Time spent writing batches, from handing one to the database to its commit being durable.
+    public var transactionTime = Duration.zero
 }

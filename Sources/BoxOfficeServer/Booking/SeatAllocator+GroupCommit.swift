@@ -58,12 +58,14 @@ extension SeatAllocator {
             pending = PendingBatch()
             let writes = batch.entries.map(\.write)
             do {
+                let started = ContinuousClock.now
                 try await store.dbPool.write { db in
                     for (index, write) in writes.enumerated() {
                         do { try write(db) } catch { throw WriteFailed(entry: index, error: error) }
                     }
                 }
                 statistics.transactions += 1
+                statistics.transactionTime += ContinuousClock.now - started
                 statistics.committedRequests += batch.entries.count
                 statistics.largestBatch = max(statistics.largestBatch, batch.entries.count)
                 for entry in batch.entries { entry.reply.resume() }

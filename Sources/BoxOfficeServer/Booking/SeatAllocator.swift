@@ -40,7 +40,7 @@ public actor SeatAllocator: SeatAvailability {
 
     /// The seats held (by unexpired holds) and sold at the clock's now.
     public func takenSeats(of showtime: ShowtimeRecord) async throws -> TakenSeats {
-        let show = try loadedShow(showtime.id)
+        let show = try await loadedShow(showtime.id)
         let now = clock.nowMilliseconds
         return TakenSeats(held: show.holds.heldSeats(at: now).indexSet, sold: show.sold.indexSet)
     }
@@ -48,7 +48,10 @@ public actor SeatAllocator: SeatAvailability {
     /// Taken seats per showtime, for lists: one actor hop for the page, counts without seat sets.
     public func takenSeatCounts(of showtimes: [ShowtimeRecord]) async throws -> [Int] {
         let now = clock.nowMilliseconds
-        return try showtimes.map { try loadedShow($0.id).taken(at: now).count }
+        var counts: [Int] = []
+        counts.reserveCapacity(showtimes.count)
+        for showtime in showtimes { counts.append(try await loadedShow(showtime.id).taken(at: now).count) }
+        return counts
     }
 
     // MARK: Holds
@@ -56,7 +59,7 @@ public actor SeatAllocator: SeatAvailability {
     /// Holds the requested seats for `userID`, all or none, for `holdDuration` (never past the show's start).
     public func hold(showtimeID: Int64, userID: Int64, seats request: SeatRequest, now: Date) async throws -> HoldResult {
         let instant = Self.milliseconds(now)
-        var show = try loadedShow(showtimeID)
+        var show = try await loadedShow(showtimeID)
         guard !show.hasStarted(at: instant) else {
             throw BoxOfficeError(.failedPrecondition, "showtime \(showtimeID) has already started: holds are closed")
         }
@@ -74,7 +77,7 @@ public actor SeatAllocator: SeatAvailability {
         willChange(show)
         // Expired holds still in the book may own these seats: end them in the same transaction.
         let expired = show.holds.reap(at: instant).map(\.id)
-        let id = Self.newHoldID()
+        let id = Self.newHoldID(now: instant)
         let expiresAt = min(instant + Self.milliseconds(holdDuration), show.startsAt)
         show.holds.add(Hold(id: id, userID: userID, seats: wanted, expiresAt: expiresAt))
         shows[showtimeID] = show
@@ -91,15 +94,15 @@ public actor SeatAllocator: SeatAvailability {
     }
 
     /// The seats of `userID`'s live hold, for pricing before a purchase.
-    public func heldSeats(holdID: String, userID: Int64, now: Date) throws -> HeldSeats {
-        let (show, hold) = try liveHold(holdID, of: userID, at: Self.milliseconds(now))
+    public func heldSeats(holdID: String, userID: Int64, now: Date) async throws -> HeldSeats {
+        let (show, hold) = try await liveHold(holdID, of: userID, at: Self.milliseconds(now))
         return HeldSeats(holdID: hold.id, userID: userID, showtimeID: show.showtimeID,
                          seats: hold.seats.map { show.layout.seats[$0] }, expiresAt: Self.date(hold.expiresAt))
     }
 
     /// Gives a live hold's seats back at once.
     public func release(holdID: String, userID: Int64, now: Date) async throws {
-        var (show, _) = try liveHold(holdID, of: userID, at: Self.milliseconds(now))
+        var (show, _) = try await liveHold(holdID, of: userID, at: Self.milliseconds(now))
         willChange(show)
         show.holds.remove(id: holdID)
         shows[show.showtimeID] = show
@@ -115,7 +118,7 @@ public actor SeatAllocator: SeatAvailability {
         // Holds left live in the store by an earlier process belong to showtimes not in memory yet:
         // loading those showtimes puts the holds in their books, and the sweep below ends them.
         let stale = try await store.dbPool.read { try SeatClaims.showtimesWithExpiredHolds(now: instant, limit: 200, in: $0) }
-        for showtimeID in stale where shows[showtimeID] == nil { _ = try loadedShow(showtimeID) }
+        for showtimeID in stale where shows[showtimeID] == nil { _ = try await loadedShow(showtimeID) }
         var reaped: [ExpiredHold] = []
         for (id, show) in shows {
             guard let next = show.holds.nextExpiry, next <= instant else { continue }
@@ -140,7 +143,7 @@ public actor SeatAllocator: SeatAvailability {
     public func confirmPurchase(holdID: String, userID: Int64, bookingCode: String, now: Date,
                                 bookingWriter: @escaping @Sendable (Database, HeldSeats) throws -> Void) async throws -> HeldSeats {
         let instant = Self.milliseconds(now)
-        let (found, hold) = try liveHold(holdID, of: userID, at: instant)
+        let (found, hold) = try await liveHold(holdID, of: userID, at: instant)
         var show = found
         guard !show.hasStarted(at: instant) else {
             throw BoxOfficeError(.failedPrecondition, "showtime \(show.showtimeID) has already started: tickets are no longer sold")
@@ -169,7 +172,7 @@ public actor SeatAllocator: SeatAvailability {
         guard let owner = try await store.dbPool.read({ try SeatClaims.bookingOwner(bookingCode, in: $0) }), owner.userID == userID else {
             throw BoxOfficeError.notFound("you have no booking \(bookingCode)")
         }
-        var show = try loadedShow(owner.showtimeID)
+        var show = try await loadedShow(owner.showtimeID)
         guard let seats = show.bookings[bookingCode] else {
             throw BoxOfficeError(.failedPrecondition, "booking \(bookingCode) is already cancelled")
         }
@@ -189,11 +192,18 @@ public actor SeatAllocator: SeatAvailability {
 
     // MARK: Memory
 
-    /// The showtime's memory, loaded from the store on first use. The read is synchronous on purpose:
-    /// an `await` here would let a second request load the same showtime and overwrite the first's changes.
-    func loadedShow(_ showtimeID: Int64) throws -> ShowSeats {
+    /// The showtime's memory, loaded from the store on first use.
+    ///
+    /// The read runs on a database reader while the actor serves other requests (a first touch must
+    /// not stall every other showtime). That is safe because only this actor changes a showtime's
+    /// seats, and only once it is in memory: if another request loaded it meanwhile, that copy,
+    /// possibly already changed, wins and this read is dropped. Between awaits a loaded showtime is
+    /// always in `shows` (changes take it out and put it back without suspending).
+    func loadedShow(_ showtimeID: Int64) async throws -> ShowSeats {
         if let show = shows[showtimeID] { return show }
-        guard let stored = try store.dbPool.read({ try SeatClaims.load(showtimeID: showtimeID, in: $0) }) else {
+        let stored = try await store.dbPool.read { try SeatClaims.load(showtimeID: showtimeID, in: $0) }
+        if let show = shows[showtimeID] { return show }
+        guard let stored else {
             throw BoxOfficeError.notFound("no showtime with id \(showtimeID)")
         }
         let show = ShowSeats(showtimeID: showtimeID, stored: stored)
@@ -204,13 +214,13 @@ public actor SeatAllocator: SeatAvailability {
 
     /// `userID`'s hold and its showtime, if it blocks seats at `instant`. Someone else's hold is "not
     /// found"; the owner's ended hold is FAILED_PRECONDITION saying how it ended.
-    private func liveHold(_ holdID: String, of userID: Int64, at instant: Int64) throws -> (ShowSeats, Hold) {
-        if holdShowtime[holdID] == nil, let stored = try store.dbPool.read({ try SeatClaims.storedHold(holdID, in: $0) }),
-           stored.userID == userID {
+    private func liveHold(_ holdID: String, of userID: Int64, at instant: Int64) async throws -> (ShowSeats, Hold) {
+        if holdShowtime[holdID] == nil, let stored = try await store.dbPool.read({ try SeatClaims.storedHold(holdID, in: $0) }),
+           stored.userID == userID, holdShowtime[holdID] == nil {
             switch stored.state {
             case "live":
                 // A hold made before a restart: loading its showtime indexes its holds.
-                if shows[stored.showtimeID] == nil { _ = try loadedShow(stored.showtimeID) }
+                if shows[stored.showtimeID] == nil { _ = try await loadedShow(stored.showtimeID) }
             case "purchased":
                 throw BoxOfficeError(.failedPrecondition, "hold \(holdID) was already bought: see your bookings")
             case "released":
@@ -255,25 +265,30 @@ public actor SeatAllocator: SeatAvailability {
         }
     }
 
-    /// 16 random bytes from the system's CSPRNG in lowercase base32: 26 characters, 128 bits.
-    static func newHoldID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+    /// 26 lowercase base32 characters: 8 that spell the creation time in milliseconds, then 18 random
+    /// ones (90 bits from the system's CSPRNG), so ids cannot be guessed, yet new holds sort after
+    /// old ones: inserts into `holds` and its claims' index touch the last pages of the B-trees
+    /// instead of random ones, which keeps each group commit's WAL write small.
+    static func newHoldID(now: Int64) -> String {
+        // In ASCII order, so that the id's text order is the time order.
+        let alphabet = Array("234567abcdefghijklmnopqrstuvwxyz")
         var id = ""
-        var buffer: UInt32 = 0, bits = 0
-        for _ in 0..<2 {
-            let random: UInt64 = generator.next()
-            for shift in stride(from: 0, to: 64, by: 8) {
-                // Only the low `bits` bits of the buffer are pending; older bits shift out harmlessly.
-                buffer = buffer << 8 | UInt32(truncatingIfNeeded: random >> UInt64(shift))
-                bits += 8
-                while bits >= 5 {
-                    bits -= 5
-                    id.append(alphabet[Int(buffer >> UInt32(bits) & 31)])
-                }
+        id.reserveCapacity(26)
+        for shift in stride(from: 35, through: 0, by: -5) {
+            id.append(alphabet[Int(UInt64(max(0, now)) >> UInt64(shift) & 31)])
+        }
+        var generator = SystemRandomNumberGenerator()
+        var random: (UInt64, UInt64) = (generator.next(), generator.next())
+        for index in 0..<18 {
+            // 90 bits: 12 characters from the first word, 6 from the second.
+            if index < 12 {
+                id.append(alphabet[Int(random.0 & 31)])
+                random.0 >>= 5
+            } else {
+                id.append(alphabet[Int(random.1 & 31)])
+                random.1 >>= 5
             }
         }
-        if bits > 0 { id.append(alphabet[Int(buffer << UInt32(5 - bits) & 31)]) }
         return id
     }
 
