@@ -45,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long a hold keeps its seats while the buyer pays, in seconds.", valueName: "seconds"))
     var holdSeconds = 300
 
+    @Option(help: ArgumentHelp("Convenience fee added to each ticket, in cents (sales tax applies to it).", valueName: "cents"))
+    var convenienceFeeCents: Int64 = 150
+
     @Option(help: "Calls in flight per connection before the server stops reading it.")
     var maxCallsInFlight = 64
 
@@ -67,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--default-deadline-ms must be positive and at most --max-deadline-ms")
         }
         guard holdSeconds > 0, idleTimeout > 0, shutdownGrace >= 0, maxCallsInFlight > 0, threads > 0, databaseThreads > 0,
-              cacheEntries > 0, cacheTtl >= 0
+              cacheEntries > 0, cacheTtl >= 0, convenienceFeeCents >= 0
         else { throw ValidationError("timeouts, limits and thread counts must be positive") }
     }
 
@@ -102,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
             $0.cacheTimeToLive = .seconds(cacheTtl)
             $0.signingSecret = secret
             $0.holdDuration = .seconds(holdSeconds)
+            $0.convenienceFeeCents = convenienceFeeCents
         }
         let server = BoxOfficeServer(configuration: configuration, store: store, logger: logger)
         let services = ServiceGroup(configuration: .init(
