@@ -1098,6 +1098,38 @@ public nonisolated struct Boxoffice_V1_Limits: Sendable {
 
   public var maxCallsInFlightPerConnection: UInt32 = 0
 
+  /// Per client (the signed-in user, else the address; IPv6 by /64). Empty when limiting is off.
+  public var rateLimits: [Boxoffice_V1_RateLimit] = []
+
+  public var maxConnections: UInt32 = 0
+
+  public var maxConnectionsPerAddress: UInt32 = 0
+
+  /// Score at which the bot guard blocks a client, and for how long; 0 when the guard is off.
+  public var botBlockThreshold: Double = 0
+
+  public var botCooldownSeconds: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A token bucket: `count` calls per `period_seconds` on average, up to `burst` at once.
+public nonisolated struct Boxoffice_V1_RateLimit: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "search", "seat-map", "hold", "purchase" or "account".
+  public var callClass: String = String()
+
+  public var count: UInt32 = 0
+
+  public var periodSeconds: UInt32 = 0
+
+  public var burst: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -3152,7 +3184,7 @@ nonisolated extension Boxoffice_V1_CatalogueSummary: SwiftProtobuf.Message, Swif
 
 nonisolated extension Boxoffice_V1_Limits: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Limits"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_frame_bytes\0\u{3}default_deadline_ms\0\u{3}idle_timeout_ms\0\u{3}max_page_size\0\u{3}hold_seconds\0\u{3}max_seats_per_hold\0\u{3}max_calls_in_flight_per_connection\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_frame_bytes\0\u{3}default_deadline_ms\0\u{3}idle_timeout_ms\0\u{3}max_page_size\0\u{3}hold_seconds\0\u{3}max_seats_per_hold\0\u{3}max_calls_in_flight_per_connection\0\u{3}rate_limits\0\u{3}max_connections\0\u{3}max_connections_per_address\0\u{3}bot_block_threshold\0\u{3}bot_cooldown_seconds\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3167,6 +3199,11 @@ nonisolated extension Boxoffice_V1_Limits: SwiftProtobuf.Message, SwiftProtobuf.
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.holdSeconds) }()
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.maxSeatsPerHold) }()
       case 7: try { try decoder.decodeSingularUInt32Field(value: &self.maxCallsInFlightPerConnection) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.rateLimits) }()
+      case 9: try { try decoder.decodeSingularUInt32Field(value: &self.maxConnections) }()
+      case 10: try { try decoder.decodeSingularUInt32Field(value: &self.maxConnectionsPerAddress) }()
+      case 11: try { try decoder.decodeSingularDoubleField(value: &self.botBlockThreshold) }()
+      case 12: try { try decoder.decodeSingularUInt32Field(value: &self.botCooldownSeconds) }()
       default: break
       }
     }
@@ -3194,6 +3231,21 @@ nonisolated extension Boxoffice_V1_Limits: SwiftProtobuf.Message, SwiftProtobuf.
     if self.maxCallsInFlightPerConnection != 0 {
       try visitor.visitSingularUInt32Field(value: self.maxCallsInFlightPerConnection, fieldNumber: 7)
     }
+    if !self.rateLimits.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.rateLimits, fieldNumber: 8)
+    }
+    if self.maxConnections != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxConnections, fieldNumber: 9)
+    }
+    if self.maxConnectionsPerAddress != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxConnectionsPerAddress, fieldNumber: 10)
+    }
+    if self.botBlockThreshold.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.botBlockThreshold, fieldNumber: 11)
+    }
+    if self.botCooldownSeconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.botCooldownSeconds, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3205,6 +3257,56 @@ nonisolated extension Boxoffice_V1_Limits: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.holdSeconds != rhs.holdSeconds {return false}
     if lhs.maxSeatsPerHold != rhs.maxSeatsPerHold {return false}
     if lhs.maxCallsInFlightPerConnection != rhs.maxCallsInFlightPerConnection {return false}
+    if lhs.rateLimits != rhs.rateLimits {return false}
+    if lhs.maxConnections != rhs.maxConnections {return false}
+    if lhs.maxConnectionsPerAddress != rhs.maxConnectionsPerAddress {return false}
+    if lhs.botBlockThreshold != rhs.botBlockThreshold {return false}
+    if lhs.botCooldownSeconds != rhs.botCooldownSeconds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_RateLimit: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RateLimit"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}call_class\0\u{1}count\0\u{3}period_seconds\0\u{1}burst\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.callClass) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.count) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.periodSeconds) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.burst) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.callClass.isEmpty {
+      try visitor.visitSingularStringField(value: self.callClass, fieldNumber: 1)
+    }
+    if self.count != 0 {
+      try visitor.visitSingularUInt32Field(value: self.count, fieldNumber: 2)
+    }
+    if self.periodSeconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.periodSeconds, fieldNumber: 3)
+    }
+    if self.burst != 0 {
+      try visitor.visitSingularUInt32Field(value: self.burst, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_RateLimit, rhs: Boxoffice_V1_RateLimit) -> Bool {
+    if lhs.callClass != rhs.callClass {return false}
+    if lhs.count != rhs.count {return false}
+    if lhs.periodSeconds != rhs.periodSeconds {return false}
+    if lhs.burst != rhs.burst {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

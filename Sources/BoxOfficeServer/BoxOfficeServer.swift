@@ -5,6 +5,7 @@ import BoxOfficeWire
 import Foundation
 import NIOConcurrencyHelpers
 import NIOExtras
+import NIOHTTP1
 import NIOPosix
 public import ServiceLifecycle
 
@@ -16,8 +17,11 @@ public final class BoxOfficeServer: Service {
     private let clock: WallClock
     private let paymentGateway: any PaymentGateway
     private let logger: Logger
+    /// Every figure the server keeps, also served on `metricsPort` when it is set.
+    public let metrics = ServerMetrics()
     private let group: MultiThreadedEventLoopGroup
     private let boundAddressPromise: EventLoopPromise<SocketAddress>
+    private let metricsAddressPromise: EventLoopPromise<SocketAddress?>
 
     /// - Parameters:
     ///   - clock: the wall clock that decides "today" in each time zone and when holds expire.
@@ -36,11 +40,17 @@ public final class BoxOfficeServer: Service {
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.boundAddressPromise = group.next().makePromise(of: SocketAddress.self)
+        self.metricsAddressPromise = group.next().makePromise(of: SocketAddress?.self)
     }
 
     /// The address the server listens on, once it does; throws if it failed to start.
     public func boundAddress() async throws -> SocketAddress {
         try await boundAddressPromise.futureResult.get()
+    }
+
+    /// The address of the `GET /metrics` endpoint once it listens; nil when `metricsPort` is not set.
+    public func metricsAddress() async throws -> SocketAddress? {
+        try await metricsAddressPromise.futureResult.get()
     }
 
     public func run() async throws {
@@ -50,6 +60,7 @@ public final class BoxOfficeServer: Service {
             try await serve(threadPool: threadPool)
         } catch {
             boundAddressPromise.fail(error)
+            metricsAddressPromise.fail(error)
             try? await group.shutdownGracefully()
             try? await threadPool.shutdownGracefully()
             throw error
@@ -58,48 +69,37 @@ public final class BoxOfficeServer: Service {
         try await threadPool.shutdownGracefully()
     }
 
-    private func serve(threadPool: NIOThreadPool) async throws {
-        let localTime = LocalTime()
-        let reader = CatalogueReader(store: store, threadPool: threadPool, configuration: configuration)
-        let secret = configuration.signingSecret ?? Data((0..<32).map { _ in UInt8.random(in: 0...255) })
-        let accounts = try AccountService(
-            store: store, threadPool: threadPool,
-            hasher: PasswordHasher(rounds: configuration.passwordHashRounds),
-            signer: TokenSigner(secret: secret, lifetime: configuration.tokenLifetime),
-            clock: clock
-        )
-        let allocator = SeatAllocator(store: store, clock: clock, holdDuration: configuration.holdDuration)
-        let dispatcher = Dispatcher(
-            search: SearchService(reader: reader, seats: allocator, localTime: localTime, clock: clock),
-            info: InfoService(reader: reader, configuration: configuration, clock: clock),
-            accounts: accounts,
-            holds: HoldService(allocator: allocator, accounts: accounts, clock: clock),
-            purchases: PurchaseService(
-                allocator: allocator, accounts: accounts, reader: reader, store: store, threadPool: threadPool,
-                gateway: paymentGateway, clock: clock, localTime: localTime,
-                feeCentsPerTicket: configuration.convenienceFeeCents, secret: secret),
-            bookings: BookingService(
-                allocator: allocator, accounts: accounts, reader: reader, store: store, threadPool: threadPool,
-                gateway: paymentGateway, clock: clock, localTime: localTime)
-        )
-        // Ends expired holds in SQLite (until it does, an expired hold already blocks nothing), and
-        // once a minute forgets idempotency keys past their 24 hours.
-        let reaper = Task { [clock, logger, store] in
-            var tick = 0
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                tick += 1
-                do {
-                    _ = try await allocator.reapExpired(now: clock.now)
-                    if tick % 60 == 0 {
-                        try store.forgetIdempotencyKeys(before: clock.nowMilliseconds - PurchaseService.keyLifetimeMilliseconds)
-                    }
-                } catch is CancellationError {
-                    return  // shutting down
-                } catch {
-                    logger.warning("reaping expired holds or keys failed", metadata: ["error": "\(error)"])
+    /// `GET /metrics` on `metricsPort`, when set.
+    private func startMetricsEndpoint() async throws -> (any Channel)? {
+        guard let port = configuration.metricsPort else {
+            metricsAddressPromise.succeed(nil)
+            return nil
+        }
+        let metrics = self.metrics
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(metrics: metrics))
                 }
             }
+            .bind(host: configuration.host, port: port)
+            .get()
+        metricsAddressPromise.succeed(channel.localAddress)
+        logger.info("metrics at /metrics", metadata: ["boxoffice.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        return channel
+    }
+
+    private func serve(threadPool: NIOThreadPool) async throws {
+        let components = try ServerComponents(
+            configuration: configuration, store: store, threadPool: threadPool, clock: clock,
+            paymentGateway: paymentGateway, metrics: metrics, logger: logger)
+        let dispatcher = components.dispatcher
+        let connections = components.connections
+        let metrics = self.metrics
+        let reaper = Task { [store, clock, logger] in
+            await components.housekeeping(store: store, clock: clock, metrics: metrics, logger: logger)
         }
         defer { reaper.cancel() }
         let quiescing = ServerQuiescingHelper(group: group)
@@ -120,6 +120,7 @@ public final class BoxOfficeServer: Service {
                 channel.eventLoop.makeCompletedFuture {
                     let decoder = FrameDecoder(maxFrameLength: configuration.maxFrameLength)
                     try channel.pipeline.syncOperations.addHandlers([
+                        ConnectionGate(limiter: connections, metrics: metrics, logger: logger),
                         ByteToMessageHandler(decoder, maximumBufferSize: configuration.maxFrameLength + FrameDecoder.headerLength + 65_536),
                         IdleStateHandler(allTimeout: TimeAmount(configuration.idleTimeout)),
                         RPCConnectionHandler(dispatcher: dispatcher, configuration: configuration, logger: logger),
@@ -134,6 +135,8 @@ public final class BoxOfficeServer: Service {
         }
         boundAddressPromise.succeed(address)
         logger.info("listening", metadata: ["boxoffice.address": "\(address)"])
+        let metricsChannel = try await startMetricsEndpoint()
+        defer { metricsChannel?.close(promise: nil) }
 
         let drained = group.next().makePromise(of: Void.self)
         let isQuiescing = NIOLockedValueBox(false)

@@ -38,6 +38,21 @@ public struct ServerConfiguration: Sendable {
     public var holdDuration: Duration = .seconds(300)
     /// Convenience fee added to each ticket, in cents.
     public var convenienceFeeCents: Int64 = 150
+    /// Token buckets per client and class of call; nil turns rate limiting off.
+    public var rateLimits: RateLimitPolicy? = .defaults
+    /// The bot heuristics; nil turns the bot guard off.
+    public var botPolicy: BotPolicy? = BotPolicy()
+    /// Clients the limiter and the bot guard each remember; the least recently seen are forgotten beyond it.
+    public var maxTrackedClients = 1_000_000
+    /// Addresses exempt from rate limits, the bot guard and the per-address connection cap.
+    public var trustedNetworks = TrustedNetworks()
+    /// Connections open at once, in all.
+    public var maxConnections = 10_000
+    /// Connections open at once from one address (IPv6: one /64).
+    public var maxConnectionsPerAddress = 64
+    /// Port of the Prometheus `GET /metrics` endpoint (0 picks a free one); nil serves none.
+    public var metricsPort: Int?
+
     /// How long a bearer token is good for.
     public var tokenLifetime: Duration = .seconds(24 * 3600)
 

@@ -12,6 +12,8 @@ public struct TestServer: Sendable {
     public let port: Int
     public let databasePath: String
     public let store: CatalogueStore
+    /// The port of `GET /metrics`, when the configuration asked for one.
+    public let metricsPort: Int?
 
     /// Connects a new client.
     public func connect() async throws -> BoxOfficeClient {
@@ -35,6 +37,8 @@ public struct TestServer: Sendable {
             $0.port = 0
             $0.eventLoopThreads = 2
             $0.passwordHashRounds = 10_000  // keep sign-up fast in tests; production uses 600,000
+            // Tests call as fast as they can from loopback; the guard's own tests configure it untrusted.
+            $0.trustedNetworks = try! TrustedNetworks(["127.0.0.0/8", "::1"])
             configure(&$0)
         }
         let server = BoxOfficeServer(
@@ -44,7 +48,9 @@ public struct TestServer: Sendable {
             group.addTask { try await services.run() }
             do {
                 let address = try await server.boundAddress()
-                let running = TestServer(host: "127.0.0.1", port: address.port!, databasePath: path, store: store)
+                let metrics = try await server.metricsAddress()
+                let running = TestServer(host: "127.0.0.1", port: address.port!, databasePath: path, store: store,
+                                         metricsPort: metrics?.port)
                 let value = try await body(running, services)
                 await services.triggerGracefulShutdown()
                 try await group.waitForAll()

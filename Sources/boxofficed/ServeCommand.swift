@@ -63,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long a cached catalogue answer is served, in seconds.", valueName: "seconds"))
     var cacheTtl = 60
 
+    @OptionGroup(title: "Guard and metrics")
+    var guardOptions: GuardOptions
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard maxFrameBytes >= 64 else { throw ValidationError("--max-frame-bytes must be at least 64") }
@@ -90,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         let summary = try store.summary()
         let secret = try SigningSecret.loadOrCreate(at: secretFile ?? SigningSecret.defaultPath(forDatabase: database))
 
-        let configuration = ServerConfiguration.defaults {
+        var configuration = ServerConfiguration.defaults {
             $0.host = host
             $0.port = port
             $0.maxFrameLength = maxFrameBytes
@@ -107,6 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
             $0.holdDuration = .seconds(holdSeconds)
             $0.convenienceFeeCents = convenienceFeeCents
         }
+        try guardOptions.apply(to: &configuration)
         let server = BoxOfficeServer(configuration: configuration, store: store, logger: logger)
         let services = ServiceGroup(configuration: .init(
             services: [server],

@@ -71,6 +71,9 @@ struct CommandLineTests {
                 #expect(result.status == 0, "\(arguments): \(result.errors)")
                 #expect(!result.output.isEmpty)
             }
+            let info = try await boxoffice(["info"], server: server)
+            #expect(info.output.contains("rate limits per client: search 20/s (burst 40), seat-map 5/s (burst 10), hold 1/s (burst 3)"))
+            #expect(info.output.contains("bot guard: blocks at score 100 for 900 s"))
             let showtimes = try await boxoffice(["showtimes", "--theatre", "1", "--json"], server: server)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(showtimes.output.utf8)) as? [String: Any])
             let first = try #require((object["showtimes"] as? [[String: Any]])?.first)

@@ -99,17 +99,18 @@ struct ConnectionTests {
             return codes
         }
         #expect(outcome.count == 400)
-        // Every call was either answered or, arriving after shutdown began, refused as UNAVAILABLE;
-        // a call accepted before the shutdown is never dropped.
+        // Every call was either answered (on a loaded machine, possibly past its deadline) or, arriving
+        // after shutdown began, refused as UNAVAILABLE; a call accepted before the shutdown is never dropped.
         #expect(outcome.contains(.ok))
-        #expect(outcome.allSatisfy { $0 == .ok || $0 == .unavailable || $0 == .notFound }, "\(Set(outcome.map(\.name)))")
+        #expect(outcome.allSatisfy { [.ok, .unavailable, .notFound, .deadlineExceeded].contains($0) }, "\(Set(outcome.map(\.name)))")
     }
 }
 
 @Suite("Idle connections", .timeLimit(.minutes(1)))
 struct IdleConnectionTests {
     @Test func anIdleConnectionIsClosed() async throws {
-        try await TestServer.withRunning(configure: { $0.idleTimeout = .milliseconds(300) }) { server, _ in
+        // Long enough that the second connection below is not idle before its first call on a loaded CI machine.
+        try await TestServer.withRunning(configure: { $0.idleTimeout = .seconds(2) }) { server, _ in
             let idle = try await RawConnection.connect(host: server.host, port: server.port)
             // The server closes the idle connection: its stream ends with no frame.
             let frames = try await idle.withStreams { inbound, _ in

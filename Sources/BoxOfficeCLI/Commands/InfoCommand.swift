@@ -11,6 +11,12 @@ struct InfoCommand: AsyncParsableCommand {
         try connection.output(info) {
             let catalogue = info.catalogue
             let limits = info.limits
+            let rateLimits = limits.rateLimits.isEmpty ? "off" : limits.rateLimits.map { limit in
+                let unit = switch limit.periodSeconds { case 1: "s"; case 60: "min"; case 3600: "h"; default: "\(limit.periodSeconds) s" }
+                return "\(limit.callClass) \(limit.count)/\(unit) (burst \(limit.burst))"
+            }.joined(separator: ", ")
+            let botGuard = limits.botBlockThreshold == 0 ? "off"
+                : "blocks at score \(Int(limits.botBlockThreshold)) for \(limits.botCooldownSeconds) s"
             return """
                 BoxOffice \(info.version) (protocol v\(info.protocolVersion)), \(info.ready ? "ready" : "not ready"), up \(info.uptimeMs / 1000) s
                 catalogue: \(catalogue.theatres) theatres, \(catalogue.screens) screens, \(catalogue.movies) movies, \
@@ -18,6 +24,10 @@ struct InfoCommand: AsyncParsableCommand {
                 limits: frames up to \(limits.maxFrameBytes) bytes, default deadline \(limits.defaultDeadlineMs) ms, \
                 idle timeout \(limits.idleTimeoutMs / 1000) s, pages up to \(limits.maxPageSize), \
                 \(limits.maxCallsInFlightPerConnection) calls in flight per connection
+                holds: \(limits.holdSeconds) s, up to \(limits.maxSeatsPerHold) seats
+                connections: \(limits.maxConnections) in all, \(limits.maxConnectionsPerAddress) per address
+                rate limits per client: \(rateLimits)
+                bot guard: \(botGuard)
 
                 """
         }

@@ -64,8 +64,10 @@ extension SeatAllocator {
                         do { try write(db) } catch { throw WriteFailed(entry: index, error: error) }
                     }
                 }
+                let took = ContinuousClock.now - started
                 statistics.transactions += 1
-                statistics.transactionTime += ContinuousClock.now - started
+                statistics.transactionTime += took
+                onCommit(batch.entries.count, took)
                 statistics.committedRequests += batch.entries.count
                 statistics.largestBatch = max(statistics.largestBatch, batch.entries.count)
                 for entry in batch.entries { entry.reply.resume() }

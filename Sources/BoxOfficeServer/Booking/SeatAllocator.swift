@@ -29,12 +29,20 @@ public actor SeatAllocator: SeatAvailability {
     /// Transactions and requests written so far.
     public internal(set) var statistics = AllocatorStatistics()
 
+    /// Told each committed batch's request count and how long its transaction took (for metrics).
+    let onCommit: @Sendable (Int, Duration) -> Void
+
     /// An allocator over `store`; `clock` is the time search's seat counts are taken at.
-    public init(store: CatalogueStore, clock: WallClock, holdDuration: Duration = .seconds(300)) {
+    public init(store: CatalogueStore, clock: WallClock, holdDuration: Duration = .seconds(300),
+                onCommit: @escaping @Sendable (Int, Duration) -> Void = { _, _ in }) {
         self.store = store
         self.clock = clock
         self.holdDuration = holdDuration
+        self.onCommit = onCommit
     }
+
+    /// Holds in memory: live ones, and expired ones the reaper has not ended yet.
+    public var heldCount: Int { holdShowtime.count }
 
     // MARK: Search
 

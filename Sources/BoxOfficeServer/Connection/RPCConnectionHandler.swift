@@ -109,6 +109,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             callID: request.callID,
             remoteAddress: context.channel.remoteAddress,
             authToken: request.authToken,
+            userID: nil,
             idempotencyKey: request.idempotencyKey,
             deadline: .now() + budget,
             logger: logger

@@ -9,6 +9,8 @@ public struct CallContext: Sendable {
     public var remoteAddress: SocketAddress?
     /// Bearer token, empty when none was sent.
     public var authToken: String
+    /// The token's user once the dispatcher has verified it; nil when there is no valid token.
+    public var userID: Int64?
     /// Idempotency key, empty when none was sent.
     public var idempotencyKey: String
     /// When the call must be answered by.

@@ -11,23 +11,71 @@ final class Dispatcher: Sendable {
     private let holds: HoldService
     private let purchases: PurchaseService
     private let bookings: BookingService
+    private let callGuard: CallGuard
+    private let metrics: ServerMetrics
 
     init(search: SearchService, info: InfoService, accounts: AccountService, holds: HoldService,
-         purchases: PurchaseService, bookings: BookingService) {
+         purchases: PurchaseService, bookings: BookingService, callGuard: CallGuard, metrics: ServerMetrics) {
         self.search = search
         self.info = info
         self.accounts = accounts
         self.holds = holds
         self.purchases = purchases
         self.bookings = bookings
+        self.callGuard = callGuard
+        self.metrics = metrics
     }
 
     func handle(_ request: Boxoffice_V1_Request, context: CallContext) async -> Boxoffice_V1_Response {
-        let callID = request.callID
+        let started = ContinuousClock.now
+        metrics.callStarted()
+        let response = await guarded(request, context: context)
+        metrics.callFinished(method: request.call?.name ?? "none",
+                             status: BoxOfficeError.Code(rawValue: response.status.code.rawValue).name,
+                             duration: ContinuousClock.now - started)
+        return response
+    }
+
+    /// The guard's admission, the call, and what the call showed the bot guard.
+    private func guarded(_ request: Boxoffice_V1_Request, context: CallContext) async -> Boxoffice_V1_Response {
         guard let call = request.call else {
-            return .failure(callID: callID, .unimplemented(
+            return .failure(callID: request.callID, .unimplemented(
                 "the request names no call this server knows (protocol version \(BoxOfficeVersion.protocolVersion))"))
         }
+        var context = context
+        context.userID = accounts.verifiedUser(context.authToken)
+        let client = callGuard.client(userID: context.userID, address: context.remoteAddress)
+        if let client {
+            do {
+                try callGuard.admit(client, call.callClass)
+            } catch {
+                return .failure(callID: request.callID, error)
+            }
+        }
+        let response = await dispatch(call, request: request, context: context)
+        if let client {
+            callGuard.observe(Self.evidence(of: call, answer: response), for: client)
+        }
+        return response
+    }
+
+    /// What an answered call tells the bot guard.
+    private static func evidence(of call: Boxoffice_V1_Request.OneOf_Call, answer: Boxoffice_V1_Response) -> [BotGuard.Event] {
+        switch (call, answer.result) {
+        case (.getSeatMap(let request), _):
+            return [.call, .seatMap(showtimeID: request.showtimeID)]
+        case (.holdSeats, .holdSeats(let hold)?):
+            return [.call, .hold(isMaximum: hold.seats.count >= SeatAllocator.maxSeatsPerHold)]
+        case (.signIn, .signIn(let session)?), (.signUp, .signUp(let session)?):
+            return [.call, .signIn(userID: session.userID)]
+        default:
+            return [.call]
+        }
+    }
+
+    private func dispatch(_ call: Boxoffice_V1_Request.OneOf_Call, request: Boxoffice_V1_Request,
+                          context: CallContext) async -> Boxoffice_V1_Response {
+        let callID = request.callID
         do {
             let result: Boxoffice_V1_Response.OneOf_Result
             switch call {

@@ -15,9 +15,10 @@ final class BookingService: Sendable {
     private let gateway: any PaymentGateway
     private let clock: WallClock
     private let localTime: LocalTime
+    private let metrics: ServerMetrics
 
     init(allocator: SeatAllocator, accounts: AccountService, reader: CatalogueReader, store: CatalogueStore,
-         threadPool: NIOThreadPool, gateway: any PaymentGateway, clock: WallClock, localTime: LocalTime) {
+         threadPool: NIOThreadPool, gateway: any PaymentGateway, clock: WallClock, localTime: LocalTime, metrics: ServerMetrics) {
         self.allocator = allocator
         self.accounts = accounts
         self.reader = reader
@@ -26,6 +27,7 @@ final class BookingService: Sendable {
         self.gateway = gateway
         self.clock = clock
         self.localTime = localTime
+        self.metrics = metrics
     }
 
     func getBooking(_ request: Boxoffice_V1_GetBookingRequest, context: CallContext) async throws -> Boxoffice_V1_Booking {
@@ -70,6 +72,7 @@ final class BookingService: Sendable {
         _ = try await allocator.cancel(bookingCode: code, userID: userID, now: clock.now) { db in
             try BookingRows.recordRefund(code: code, cents: refund.amountCents, in: db)
         }
+        metrics.bookingCancelled()
         return try await answer(try await ownBooking(code, userID: userID))
     }
 

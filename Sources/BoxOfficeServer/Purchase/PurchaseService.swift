@@ -25,13 +25,14 @@ final class PurchaseService: Sendable {
     private let gateway: any PaymentGateway
     private let clock: WallClock
     private let localTime: LocalTime
+    private let metrics: ServerMetrics
     private let feeCentsPerTicket: Int64
     /// Keys the request digests, so a digest in the database tells nothing about the card.
     private let digestKey: SymmetricKey
     private let gate = IdempotencyGate()
 
     init(allocator: SeatAllocator, accounts: AccountService, reader: CatalogueReader, store: CatalogueStore,
-         threadPool: NIOThreadPool, gateway: any PaymentGateway, clock: WallClock, localTime: LocalTime,
+         threadPool: NIOThreadPool, gateway: any PaymentGateway, clock: WallClock, localTime: LocalTime, metrics: ServerMetrics,
          feeCentsPerTicket: Int64, secret: Data) {
         self.allocator = allocator
         self.accounts = accounts
@@ -41,6 +42,7 @@ final class PurchaseService: Sendable {
         self.gateway = gateway
         self.clock = clock
         self.localTime = localTime
+        self.metrics = metrics
         self.feeCentsPerTicket = feeCentsPerTicket
         self.digestKey = SymmetricKey(data: SHA256.hash(data: Data("boxoffice purchase digest".utf8) + secret))
     }
@@ -120,6 +122,7 @@ final class PurchaseService: Sendable {
             _ = try? await gateway.refund(chargeReference: charge.reference, amountCents: charge.amountCents)
             throw error
         }
+        metrics.bookingConfirmed()
         return Boxoffice_V1_Booking(record, showtime: showtime, localTime: localTime)
     }
 

@@ -7,6 +7,7 @@ import NIOPosix
 final class CatalogueReader: Sendable {
     let store: CatalogueStore
     private let threadPool: NIOThreadPool
+    private let metrics: ServerMetrics
     private let locations: LRUCache<LocationQuery, ResolvedLocation>
     private let theatreHits: LRUCache<TheatreSearchKey, [TheatreHit]>
     private let theatresByID: LRUCache<Int64, TheatreRecord>
@@ -34,18 +35,19 @@ final class CatalogueReader: Sendable {
         var date: LocalDate
     }
 
-    init(store: CatalogueStore, threadPool: NIOThreadPool, configuration: ServerConfiguration) {
+    init(store: CatalogueStore, threadPool: NIOThreadPool, configuration: ServerConfiguration, metrics: ServerMetrics) {
         self.store = store
         self.threadPool = threadPool
+        self.metrics = metrics
         let capacity = configuration.cacheCapacity
         let ttl = configuration.cacheTimeToLive
-        locations = LRUCache(capacity: capacity, timeToLive: ttl)
-        theatreHits = LRUCache(capacity: capacity, timeToLive: ttl)
-        theatresByID = LRUCache(capacity: capacity, timeToLive: ttl)
-        screenLists = LRUCache(capacity: capacity, timeToLive: ttl)
-        movieLists = LRUCache(capacity: capacity, timeToLive: ttl)
-        showtimeLists = LRUCache(capacity: capacity, timeToLive: ttl)
-        showtimesByID = LRUCache(capacity: capacity, timeToLive: ttl)
+        locations = LRUCache(name: "locations", capacity: capacity, timeToLive: ttl)
+        theatreHits = LRUCache(name: "theatre-searches", capacity: capacity, timeToLive: ttl)
+        theatresByID = LRUCache(name: "theatres", capacity: capacity, timeToLive: ttl)
+        screenLists = LRUCache(name: "screens", capacity: capacity, timeToLive: ttl)
+        movieLists = LRUCache(name: "movie-searches", capacity: capacity, timeToLive: ttl)
+        showtimeLists = LRUCache(name: "showtime-searches", capacity: capacity, timeToLive: ttl)
+        showtimesByID = LRUCache(name: "showtimes", capacity: capacity, timeToLive: ttl)
     }
 
     func resolve(_ query: LocationQuery) async throws -> ResolvedLocation {
@@ -112,14 +114,22 @@ final class CatalogueReader: Sendable {
     }
 
     private func cached<K, V>(_ key: K, in cache: LRUCache<K, V>, load: @escaping @Sendable (CatalogueStore) throws -> V) async throws -> V {
-        if let hit = cache.value(forKey: key) { return hit }
+        if let hit = cache.value(forKey: key) {
+            metrics.cacheLookup(cache.name, hit: true)
+            return hit
+        }
+        metrics.cacheLookup(cache.name, hit: false)
         let value = try await run(load)
         cache.insert(value, forKey: key)
         return value
     }
 
     private func cachedOptional<K, V>(_ key: K, in cache: LRUCache<K, V>, load: @escaping @Sendable (CatalogueStore) throws -> V?) async throws -> V? {
-        if let hit = cache.value(forKey: key) { return hit }
+        if let hit = cache.value(forKey: key) {
+            metrics.cacheLookup(cache.name, hit: true)
+            return hit
+        }
+        metrics.cacheLookup(cache.name, hit: false)
         guard let value = try await run(load) else { return nil }
         cache.insert(value, forKey: key)
         return value

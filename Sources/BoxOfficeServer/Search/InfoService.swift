@@ -9,7 +9,7 @@ final class InfoService: Sendable {
     private let clock: WallClock
     private let startedAtMilliseconds: Int64
     // Counting millions of showtimes takes a while and the catalogue changes rarely.
-    private let summaryCache = LRUCache<Int, CatalogueSummary>(capacity: 1, timeToLive: .seconds(60))
+    private let summaryCache = LRUCache<Int, CatalogueSummary>(name: "summary", capacity: 1, timeToLive: .seconds(60))
 
     init(reader: CatalogueReader, configuration: ServerConfiguration, clock: WallClock) {
         self.reader = reader
@@ -48,6 +48,23 @@ final class InfoService: Sendable {
                 $0.maxCallsInFlightPerConnection = UInt32(configuration.maxCallsInFlightPerConnection)
                 $0.holdSeconds = UInt32(configuration.holdDuration.components.seconds)
                 $0.maxSeatsPerHold = UInt32(HoldService.maxSeatsPerHold)
+                $0.maxConnections = UInt32(configuration.maxConnections)
+                $0.maxConnectionsPerAddress = UInt32(configuration.maxConnectionsPerAddress)
+                if let policy = configuration.rateLimits {
+                    $0.rateLimits = CallClass.allCases.map { callClass in
+                        let limit = policy[callClass]
+                        return .with {
+                            $0.callClass = callClass.description
+                            $0.count = UInt32(limit.count)
+                            $0.periodSeconds = UInt32(limit.periodSeconds)
+                            $0.burst = UInt32(limit.burst)
+                        }
+                    }
+                }
+                if let bots = configuration.botPolicy {
+                    $0.botBlockThreshold = bots.threshold
+                    $0.botCooldownSeconds = UInt32(bots.cooldownSeconds)
+                }
             }
         }
     }

@@ -27,7 +27,11 @@ final class LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private let timeToLive: Duration
     private let state = Mutex(State())
 
-    init(capacity: Int, timeToLive: Duration) {
+    /// The cache's name in metrics.
+    let name: String
+
+    init(name: String, capacity: Int, timeToLive: Duration) {
+        self.name = name
         precondition(capacity > 0, "a cache needs room for one entry")
         self.capacity = capacity
         self.timeToLive = timeToLive

@@ -141,8 +141,9 @@ int server_start(test_server *s, const char *binary)
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
+        /* The tests sign up and buy faster than the per-client limits allow a person: trust loopback. */
         execl(binary, binary, "--port", "0", "--database", db, "--log-level", "warning",
-              (char *)NULL);
+              "--trusted", "127.0.0.1", (char *)NULL);
         fprintf(stderr, "exec %s: %s\n", binary, strerror(errno));
         _exit(127);
     }

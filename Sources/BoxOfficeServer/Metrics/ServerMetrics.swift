@@ -1,0 +1,124 @@
+import BoxOfficeCore
+import CoreMetrics
+public import Prometheus
+import Synchronization
+
+/// Every figure an operator watches, through swift-metrics into one Prometheus registry per
+/// server (not the process-wide bootstrap, so servers in one test process never mix figures).
+/// Metric objects are made once per label set and kept: the per-call cost is a dictionary lookup.
+public final class ServerMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    private let calls = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let latencies = Mutex<[String: CoreMetrics.Timer]>([:])
+    private let refusals = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let blocks = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let cacheLookups = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let callsInFlight: Meter
+    private let connections: Meter
+    private let connectionsRefused: CoreMetrics.Counter
+    private let guardRefusals: CoreMetrics.Counter
+    private let liveHolds: Meter
+    private let expiredHolds: CoreMetrics.Counter
+    private let bookingsConfirmed: CoreMetrics.Counter
+    private let bookingsCancelled: CoreMetrics.Counter
+    private let batchSize: Recorder
+    private let commitLatency: CoreMetrics.Timer
+
+    public init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        ]
+        factory.defaultValueHistogramBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+        self.factory = factory
+        callsInFlight = Meter(label: "boxoffice_calls_in_flight", dimensions: [], factory: factory)
+        connections = Meter(label: "boxoffice_connections", dimensions: [], factory: factory)
+        connectionsRefused = CoreMetrics.Counter(label: "boxoffice_connections_refused_total", dimensions: [], factory: factory)
+        guardRefusals = CoreMetrics.Counter(label: "boxoffice_guard_refused_calls_total", dimensions: [], factory: factory)
+        liveHolds = Meter(label: "boxoffice_holds_live", dimensions: [], factory: factory)
+        expiredHolds = CoreMetrics.Counter(label: "boxoffice_holds_expired_total", dimensions: [], factory: factory)
+        bookingsConfirmed = CoreMetrics.Counter(label: "boxoffice_bookings_total", dimensions: [("event", "confirmed")], factory: factory)
+        bookingsCancelled = CoreMetrics.Counter(label: "boxoffice_bookings_total", dimensions: [("event", "cancelled")], factory: factory)
+        batchSize = Recorder(label: "boxoffice_allocator_batch_requests", dimensions: [], aggregate: true, factory: factory)
+        commitLatency = CoreMetrics.Timer(label: "boxoffice_allocator_commit_seconds", dimensions: [], factory: factory)
+    }
+
+    /// The registry in Prometheus' text format, for `GET /metrics`.
+    public func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(16_384)
+        registry.emit(into: &buffer)
+        return buffer
+    }
+
+    // MARK: Calls and connections
+
+    func callStarted() { callsInFlight.increment() }
+
+    func callFinished(method: String, status: String, duration: Duration) {
+        callsInFlight.decrement()
+        let factory = factory
+        calls.withLock { counters in
+            let key = method + " " + status
+            if let counter = counters[key] { return counter }
+            let counter = CoreMetrics.Counter(label: "boxoffice_calls_total", dimensions: [("method", method), ("status", status)], factory: factory)
+            counters[key] = counter
+            return counter
+        }.increment()
+        latencies.withLock { timers in
+            if let timer = timers[method] { return timer }
+            let timer = CoreMetrics.Timer(label: "boxoffice_call_duration_seconds", dimensions: [("method", method)], factory: factory)
+            timers[method] = timer
+            return timer
+        }.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    func connectionOpened() { connections.increment() }
+    func connectionClosed() { connections.decrement() }
+    func connectionRefused() { connectionsRefused.increment() }
+
+    // MARK: Guard
+
+    func limiterRefused(_ callClass: CallClass) {
+        labelled(refusals, "boxoffice_rate_limited_calls_total", ("class", callClass.description)).increment()
+    }
+
+    func guardRefused() { guardRefusals.increment() }
+
+    func botBlocked(_ reason: BotSign) {
+        labelled(blocks, "boxoffice_bot_blocks_total", ("reason", reason.description)).increment()
+    }
+
+    // MARK: Seats
+
+    func holdsChanged(live: Int) { liveHolds.set(live) }
+    func holdsExpired(_ count: Int) { expiredHolds.increment(by: count) }
+    func bookingConfirmed() { bookingsConfirmed.increment() }
+    func bookingCancelled() { bookingsCancelled.increment() }
+
+    func allocatorCommitted(requests: Int, duration: Duration) {
+        batchSize.record(requests)
+        commitLatency.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    // MARK: Caches
+
+    func cacheLookup(_ cache: String, hit: Bool) {
+        labelled(cacheLookups, "boxoffice_cache_lookups_total", ("cache", cache), ("result", hit ? "hit" : "miss")).increment()
+    }
+
+    private func labelled(_ store: borrowing Mutex<[String: CoreMetrics.Counter]>, _ label: String, _ dimensions: (String, String)...) -> CoreMetrics.Counter {
+        let factory = factory
+        return store.withLock { counters in
+            let key = dimensions.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+            if let counter = counters[key] { return counter }
+            let counter = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            counters[key] = counter
+            return counter
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import BoxOfficeCore
+import BoxOfficeServer
+import Foundation
+
+/// `boxofficed serve`'s options for the guard in front of the dispatcher: rate limits, connection
+/// caps, the bot heuristics, trusted addresses, and the metrics endpoint.
+struct GuardOptions: ParsableArguments {
+    @Option(name: .customLong("rate-limit"), help: ArgumentHelp("""
+        A rate limit per client (signed-in user, else address; IPv6 by /64) as CLASS=COUNT/UNIT,BURST, \
+        repeatable. Classes and defaults: search=20/s,40 (searches, screens, info, bookings), \
+        seat-map=5/s,10, hold=1/s,3 (hold, release), purchase=1/s,3 (purchase, cancel), account=5/min,5 \
+        (sign-up, sign-in). UNIT is s, min or h.
+        """, valueName: "class=rate"))
+    var rateLimits: [String] = []
+
+    @Option(help: ArgumentHelp("A file of rate limits, one CLASS=COUNT/UNIT,BURST per line, # comments; --rate-limit wins.",
+                               valueName: "path"))
+    var limitsFile: String?
+
+    @Flag(help: "Turn rate limiting off (for load tests; prefer --trusted).")
+    var noRateLimits = false
+
+    @Option(help: ArgumentHelp("Clients the limiter and the bot guard each remember; the least recently seen are forgotten.",
+                               valueName: "count"))
+    var maxTrackedClients = 1_000_000
+
+    @Option(name: .customLong("trusted"), help: ArgumentHelp(
+        "An address range exempt from rate limits, the bot guard and the per-address connection cap, e.g. 10.0.0.0/8; repeatable.",
+        valueName: "cidr"))
+    var trusted: [String] = []
+
+    @Option(help: "Connections open at once, in all; more are answered RESOURCE_EXHAUSTED and closed.")
+    var maxConnections = 10_000
+
+    @Option(help: "Connections open at once from one address (IPv6: one /64).")
+    var maxConnectionsPerAddress = 64
+
+    @Flag(help: "Turn the bot guard off.")
+    var noBotGuard = false
+
+    @Option(help: ArgumentHelp("Bot score at which a client is blocked (each sign below adds its weight, fading by half every 10 minutes).",
+                               valueName: "score"))
+    var botThreshold = 100.0
+
+    @Option(help: ArgumentHelp("How long a client flagged as automated is refused, in seconds.", valueName: "seconds"))
+    var botCooldown = 900
+
+    @Option(help: ArgumentHelp("Sign seat-map-scraping (weight 100): seat maps of this many distinct showtimes in a minute.",
+                               valueName: "count"))
+    var botScrapeShowtimes = 30
+
+    @Option(help: ArgumentHelp("Sign hold-sweeping (weight 100): this many holds of the maximum size within 10 minutes.",
+                               valueName: "count"))
+    var botSweepHolds = 3
+
+    @Option(help: ArgumentHelp("Sign many-accounts-one-address (weight 100): sign-ins to this many accounts from one address within 10 minutes.",
+                               valueName: "count"))
+    var botAccountsPerAddress = 5
+
+    @Option(help: ArgumentHelp("Sign hold-abandon (weight 60): this share of at least 5 holds in 30 minutes expired unpurchased.",
+                               valueName: "ratio"))
+    var botAbandonRatio = 0.8
+
+    @Option(help: ArgumentHelp("Sign metronome-timing (weight 60): 20 calls whose intervals vary by less than this coefficient of variation.",
+                               valueName: "ratio"))
+    var botMetronomeVariation = 0.05
+
+    @Option(help: ArgumentHelp("Port of the Prometheus endpoint GET /metrics (0 picks a free one); none when not given.",
+                               valueName: "port"))
+    var metricsPort: Int?
+
+    func validate() throws {
+        _ = try rateLimitPolicy()
+        _ = try trustedNetworks()
+        guard maxTrackedClients > 0, maxConnections > 0, maxConnectionsPerAddress > 0, botCooldown > 0, botThreshold > 0,
+              botScrapeShowtimes > 0, botSweepHolds > 0, botAccountsPerAddress > 0,
+              (0...1).contains(botAbandonRatio), botMetronomeVariation >= 0
+        else { throw ValidationError("guard limits must be positive, and ratios between 0 and 1") }
+        if let metricsPort, !(0...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0...65535") }
+    }
+
+    /// Applies these options to `configuration`.
+    func apply(to configuration: inout ServerConfiguration) throws {
+        configuration.rateLimits = noRateLimits ? nil : try rateLimitPolicy()
+        configuration.botPolicy = noBotGuard ? nil : botPolicy
+        configuration.maxTrackedClients = maxTrackedClients
+        configuration.trustedNetworks = try trustedNetworks()
+        configuration.maxConnections = maxConnections
+        configuration.maxConnectionsPerAddress = maxConnectionsPerAddress
+        configuration.metricsPort = metricsPort
+    }
+
+    private var botPolicy: BotPolicy {
+        var policy = BotPolicy()
+        policy.threshold = botThreshold
+        policy.cooldownSeconds = botCooldown
+        policy.scrapeShowtimesPerMinute = botScrapeShowtimes
+        policy.sweepMaxHolds = botSweepHolds
+        policy.accountsPerAddress = botAccountsPerAddress
+        policy.abandonRatio = botAbandonRatio
+        policy.metronomeVariation = botMetronomeVariation
+        return policy
+    }
+
+    private func rateLimitPolicy() throws -> RateLimitPolicy {
+        var policy = RateLimitPolicy.defaults
+        do {
+            if let limitsFile {
+                guard let text = try? String(contentsOfFile: limitsFile, encoding: .utf8) else {
+                    throw ValidationError("cannot read --limits-file \(limitsFile)")
+                }
+                try policy.apply(text.split(separator: "\n").map(String.init))
+            }
+            try policy.apply(rateLimits)
+        } catch let error as BoxOfficeError {
+            throw ValidationError(error.message)
+        }
+        return policy
+    }
+
+    private func trustedNetworks() throws -> TrustedNetworks {
+        do {
+            return try TrustedNetworks(trusted)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}
