@@ -126,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "boxoffice-soak",
             dependencies: [
-                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto",
+                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

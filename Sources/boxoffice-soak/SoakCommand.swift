@@ -12,7 +12,7 @@ import Foundation
 @main
 struct SoakCommand: AsyncParsableCommand {
     enum Scenario: String, ExpressibleByArgument, CaseIterable {
-        case search, purchase
+        case search, purchase, guardCost = "guard"
     }
 
     static let configuration = CommandConfiguration(
@@ -37,7 +37,8 @@ struct SoakCommand: AsyncParsableCommand {
 
     @Option(help: """
         search: theatres, showtimes and seat maps near metro ZIP codes. \
-        purchase: buyers hold the best two seats of a showtime and buy them (durable bookings).
+        purchase: buyers hold the best two seats of a showtime and buy them (durable bookings). \
+        guard: no server; the rate limiter and bot guard's cost per call, in process.
         """)
     var scenario: Scenario = .search
 
@@ -49,6 +50,11 @@ struct SoakCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if scenario == .guardCost {
+            for clients in [1_000, 100_000, 1_000_000] { print(GuardBenchmark.run(calls: 10_000_000, clients: clients)) }
+            print(GuardBenchmark.churn(clients: 2_000_000, tracked: 1_000_000))
+            return
+        }
         let parts = server.split(separator: ":")
         let host = String(parts[0])
         guard let port = Int(parts[1]) else { throw ValidationError("--server must be HOST:PORT") }
@@ -68,6 +74,8 @@ struct SoakCommand: AsyncParsableCommand {
             step = { client, lane, round, _, result in
                 try await workload.book(client: client, lane: lane, round: round, into: &result)
             }
+        case .guardCost:
+            return  // ran above, without a server
         }
 
         if warmup > 0 {

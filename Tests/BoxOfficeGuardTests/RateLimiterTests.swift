@@ -79,14 +79,15 @@ struct RateLimiterTests {
         }
     }
 
-    /// Two million distinct clients through a limiter bounded at one million: it keeps the million
-    /// seen last, and its storage (the allocated capacity of its two arrays, which hold everything)
-    /// stays under 128 bytes a client. The process's resident-memory growth is printed alongside.
+    /// Two million distinct clients, a millisecond apart, through a limiter bounded at one million:
+    /// it tracks exactly a million, forgets the stale ones first (eviction is sampled least-recently-
+    /// seen, so nearly all the oldest and nearly none of the newest), and its storage, the allocated
+    /// capacity of the one array that holds everything, stays under 128 bytes a client.
     @Test func twoMillionClientsStayWithinTheBoundAndUnder128BytesEach() throws {
         let residentBefore = Self.residentBytes()
         let limiter = try limiter(maxClients: 1_000_000)
         for id in 0..<2_000_000 {
-            _ = limiter.admit(.ipv4(UInt32(id)), .search, nowMilliseconds: start)
+            _ = limiter.admit(.ipv4(UInt32(id)), .search, nowMilliseconds: start + Int64(id))
         }
         #expect(limiter.trackedClients == 1_000_000)
         let perClient = Double(limiter.footprintBytes) / 1_000_000
@@ -94,9 +95,16 @@ struct RateLimiterTests {
         print("rate limiter: \(String(format: "%.1f", perClient)) bytes per tracked client allocated; "
               + "resident memory grew \(String(format: "%.1f", residentPerClient)) bytes per client (other tests run alongside)")
         #expect(perClient <= 128)
-        // The oldest half was forgotten: such a client starts with a full burst again; the newest was kept.
-        for _ in 0..<40 { #expect(limiter.admit(.ipv4(0), .search, nowMilliseconds: start) == .allowed) }
-        for _ in 0..<39 { #expect(limiter.admit(.ipv4(1_999_999), .search, nowMilliseconds: start) == .allowed) }
-        #expect(limiter.admit(.ipv4(1_999_999), .search, nowMilliseconds: start) != .allowed)
+        let oldestKept = (0..<10_000).filter { limiter.isTracking(.ipv4(UInt32($0))) }.count
+        let newestKept = (1_990_000..<2_000_000).filter { limiter.isTracking(.ipv4(UInt32($0))) }.count
+        #expect(oldestKept < 100, "\(oldestKept) of the 10,000 oldest clients are still tracked")
+        #expect(newestKept > 9_900, "only \(newestKept) of the 10,000 newest clients are tracked")
+        // A forgotten client starts again with a full burst; a tracked one keeps its bucket.
+        let forgotten = try #require((0..<10_000).first { !limiter.isTracking(.ipv4(UInt32($0))) })
+        let now = start + 2_000_000
+        for _ in 0..<40 { #expect(limiter.admit(.ipv4(UInt32(forgotten)), .search, nowMilliseconds: now) == .allowed) }
+        let newest = ClientKey.ipv4(1_999_999)
+        for _ in 0..<39 { #expect(limiter.admit(newest, .search, nowMilliseconds: start + 1_999_999) == .allowed) }
+        #expect(limiter.admit(newest, .search, nowMilliseconds: start + 1_999_999) != .allowed)
     }
 }

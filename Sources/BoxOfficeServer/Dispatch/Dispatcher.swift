@@ -31,7 +31,7 @@ final class Dispatcher: Sendable {
         metrics.callStarted()
         let response = await guarded(request, context: context)
         metrics.callFinished(method: request.call?.name ?? "none",
-                             status: BoxOfficeError.Code(rawValue: response.status.code.rawValue).name,
+                             status: BoxOfficeError.Code(rawValue: response.status.code.rawValue),
                              duration: ContinuousClock.now - started)
         return response
     }
@@ -54,22 +54,24 @@ final class Dispatcher: Sendable {
         }
         let response = await dispatch(call, request: request, context: context)
         if let client {
-            callGuard.observe(Self.evidence(of: call, answer: response), for: client)
+            let evidence = Self.evidence(of: call, answer: response)
+            if !evidence.isEmpty { callGuard.observe(evidence, for: client) }
         }
         return response
     }
 
     /// What an answered call tells the bot guard.
     private static func evidence(of call: Boxoffice_V1_Request.OneOf_Call, answer: Boxoffice_V1_Response) -> [BotGuard.Event] {
+        // Every call was already timed when the guard admitted it.
         switch (call, answer.result) {
         case (.getSeatMap(let request), _):
-            return [.call, .seatMap(showtimeID: request.showtimeID)]
+            return [.seatMap(showtimeID: request.showtimeID)]
         case (.holdSeats, .holdSeats(let hold)?):
-            return [.call, .hold(isMaximum: hold.seats.count >= SeatAllocator.maxSeatsPerHold)]
+            return [.hold(isMaximum: hold.seats.count >= SeatAllocator.maxSeatsPerHold)]
         case (.signIn, .signIn(let session)?), (.signUp, .signUp(let session)?):
-            return [.call, .signIn(userID: session.userID)]
+            return [.signIn(userID: session.userID)]
         default:
-            return [.call]
+            return []
         }
     }
 

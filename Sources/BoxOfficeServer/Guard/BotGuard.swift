@@ -9,11 +9,13 @@ public final class BotGuard: Sendable {
     public struct Block: Equatable, Sendable {
         public var retryAfterMilliseconds: UInt32
         public var reasons: [BotSign]
+        /// True when this very call or event started the block (it is then logged and counted).
+        public var startedNow = false
     }
 
     /// What one call tells the guard.
     public enum Event: Sendable {
-        /// Any answered call.
+        /// A call, timed for the metronome sign (`admit` does this for every call it admits).
         case call
         /// A seat map of this showtime.
         case seatMap(showtimeID: Int64)
@@ -54,10 +56,31 @@ public final class BotGuard: Sendable {
         self.epochMilliseconds = startMilliseconds
         var generator = SystemRandomNumberGenerator()
         self.seed = generator.next()
-        self.table = Mutex(BoundedClientTable(capacity: maxClients))
+        self.table = Mutex(BoundedClientTable(capacity: maxClients, blank: Evidence()))
     }
 
-    /// The block in force for `key`, if any.
+    /// Admits a call of `key`, or answers the block in force. In the same table lookup it times
+    /// the call for the metronome sign, which can start a block there and then. One lookup per call
+    /// keeps the guard's cost at a few hundred nanoseconds.
+    public func admit(_ key: ClientKey, nowMilliseconds: Int64) -> Block? {
+        let now = seconds(nowMilliseconds)
+        let policy = policy
+        let epoch = epochMilliseconds
+        return table.withLock { table in
+            table.withValue(for: key, at: UInt32(clamping: nowMilliseconds / 1000), makeValue: { Evidence() }) { evidence in
+                if evidence.blockedUntil > now {
+                    let wait = Int64(evidence.blockedUntil) * 1000 + epoch - nowMilliseconds
+                    return Block(retryAfterMilliseconds: UInt32(clamping: max(1, wait)), reasons: Self.signs(evidence.blockReasons))
+                }
+                var fired: [BotSign] = []
+                Self.timing(&evidence, at: nowMilliseconds - epoch, policy: policy, fired: &fired)
+                guard !fired.isEmpty else { return nil }
+                return Self.score(&evidence, fired: fired, at: now, policy: policy, epochMilliseconds: epoch, nowMilliseconds: nowMilliseconds)
+            }
+        }
+    }
+
+    /// The block in force for `key`, if any, without counting a call.
     public func block(of key: ClientKey, nowMilliseconds: Int64) -> Block? {
         let now = seconds(nowMilliseconds)
         return table.withLock { table in
@@ -74,12 +97,11 @@ public final class BotGuard: Sendable {
         let policy = policy
         let seed = seed
         return table.withLock { table in
-            table.withValue(for: key, makeValue: { Evidence() }) { evidence in
+            table.withValue(for: key, at: UInt32(clamping: nowMilliseconds / 1000), makeValue: { Evidence() }) { evidence in
                 var fired: [BotSign] = []
-                Self.timing(&evidence, at: nowMilliseconds - epochMilliseconds, policy: policy, fired: &fired)
                 switch event {
                 case .call:
-                    break
+                    Self.timing(&evidence, at: nowMilliseconds - epochMilliseconds, policy: policy, fired: &fired)
                 case .seatMap(let showtimeID):
                     if evidence.seatMapMinute != now / 60 {
                         evidence.seatMapMinute = now / 60
@@ -112,7 +134,7 @@ public final class BotGuard: Sendable {
         let now = seconds(nowMilliseconds)
         let policy = policy
         return table.withLock { table in
-            table.withValue(for: key, makeValue: { Evidence() }) { evidence in
+            table.withValue(for: key, at: UInt32(clamping: nowMilliseconds / 1000), makeValue: { Evidence() }) { evidence in
                 Self.roll(&evidence.holdWindow, every: 1800, at: now) { evidence.holds = 0; evidence.abandoned = 0 }
                 evidence.abandoned &+= 1
                 var fired: [BotSign] = []
@@ -166,7 +188,7 @@ public final class BotGuard: Sendable {
         let reasons = contributions.filter { $0.1 > 1 }.map(\.0)
         evidence.blockReasons = reasons.reduce(0) { $0 | 1 << UInt8($1.rawValue) }
         let wait = Int64(evidence.blockedUntil) * 1000 + epochMilliseconds - nowMilliseconds
-        return Block(retryAfterMilliseconds: UInt32(clamping: max(1, wait)), reasons: reasons)
+        return Block(retryAfterMilliseconds: UInt32(clamping: max(1, wait)), reasons: reasons, startedNow: true)
     }
 
     /// Each fired sign's weight now, strongest first.

@@ -35,7 +35,8 @@ final class CallGuard: Sendable {
     /// Throws the refusal of a call of `callClass` by `client`, or returns to let it run.
     func admit(_ client: ClientKey, _ callClass: CallClass) throws(BoxOfficeError) {
         let now = clock.nowMilliseconds
-        if let block = bots?.block(of: client, nowMilliseconds: now) {
+        if let block = bots?.admit(client, nowMilliseconds: now) {
+            if block.startedNow { blocked(client, block) }
             metrics.guardRefused()
             throw BoxOfficeError(.permissionDenied,
                                  "this client was flagged as automated (\(block.reasons.map(\.description).joined(separator: ", "))): "

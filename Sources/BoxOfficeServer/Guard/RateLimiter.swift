@@ -51,7 +51,7 @@ public final class RateLimiter: Sendable {
             let interval = limit.intervalNanoseconds
             return (interval, interval * Int64(limit.burst - 1))
         }
-        self.table = Mutex(BoundedClientTable(capacity: maxClients))
+        self.table = Mutex(BoundedClientTable(capacity: maxClients, blank: Buckets()))
     }
 
     /// Takes a token from `key`'s bucket of `callClass` at `nowMilliseconds`, or says how long until one is there.
@@ -59,7 +59,7 @@ public final class RateLimiter: Sendable {
         let now = nowMilliseconds &* 1_000_000
         let shape = shapes[callClass.rawValue]
         return table.withLock { table in
-            table.withValue(for: key, makeValue: { Buckets() }) { buckets in
+            table.withValue(for: key, at: UInt32(clamping: nowMilliseconds / 1000), makeValue: { Buckets() }) { buckets in
                 let arrival = max(buckets[callClass], now)
                 let allowedAt = arrival - shape.tolerance
                 guard now >= allowedAt else {
@@ -71,6 +71,9 @@ public final class RateLimiter: Sendable {
             }
         }
     }
+
+    /// Whether `key` has a bucket now (it was seen and not yet evicted).
+    public func isTracking(_ key: ClientKey) -> Bool { table.withLock { $0.peek(key) != nil } }
 
     /// Clients tracked now.
     public var trackedClients: Int { table.withLock { $0.count } }

@@ -10,11 +10,11 @@ public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
 
-    private let calls = Mutex<[String: CoreMetrics.Counter]>([:])
+    /// By method name and status code number; the key is built without allocating.
+    private let calls = Mutex<[CallKey: CoreMetrics.Counter]>([:])
     private let latencies = Mutex<[String: CoreMetrics.Timer]>([:])
     private let refusals = Mutex<[String: CoreMetrics.Counter]>([:])
     private let blocks = Mutex<[String: CoreMetrics.Counter]>([:])
-    private let cacheLookups = Mutex<[String: CoreMetrics.Counter]>([:])
     private let callsInFlight: Meter
     private let connections: Meter
     private let connectionsRefused: CoreMetrics.Counter
@@ -59,13 +59,19 @@ public final class ServerMetrics: Sendable {
 
     func callStarted() { callsInFlight.increment() }
 
-    func callFinished(method: String, status: String, duration: Duration) {
+    private struct CallKey: Hashable {
+        var method: String
+        var status: Int
+    }
+
+    func callFinished(method: String, status: BoxOfficeError.Code, duration: Duration) {
         callsInFlight.decrement()
         let factory = factory
         calls.withLock { counters in
-            let key = method + " " + status
+            let key = CallKey(method: method, status: status.rawValue)
             if let counter = counters[key] { return counter }
-            let counter = CoreMetrics.Counter(label: "boxoffice_calls_total", dimensions: [("method", method), ("status", status)], factory: factory)
+            let counter = CoreMetrics.Counter(label: "boxoffice_calls_total", dimensions: [("method", method), ("status", status.name)],
+                                              factory: factory)
             counters[key] = counter
             return counter
         }.increment()
@@ -107,8 +113,11 @@ public final class ServerMetrics: Sendable {
 
     // MARK: Caches
 
-    func cacheLookup(_ cache: String, hit: Bool) {
-        labelled(cacheLookups, "boxoffice_cache_lookups_total", ("cache", cache), ("result", hit ? "hit" : "miss")).increment()
+    /// The hit and miss counters of the cache `name`, made once by the cache's owner and kept.
+    func cacheCounters(_ name: String) -> CacheCounters {
+        CacheCounters(
+            hits: CoreMetrics.Counter(label: "boxoffice_cache_lookups_total", dimensions: [("cache", name), ("result", "hit")], factory: factory),
+            misses: CoreMetrics.Counter(label: "boxoffice_cache_lookups_total", dimensions: [("cache", name), ("result", "miss")], factory: factory))
     }
 
     private func labelled(_ store: borrowing Mutex<[String: CoreMetrics.Counter]>, _ label: String, _ dimensions: (String, String)...) -> CoreMetrics.Counter {
@@ -121,4 +130,12 @@ public final class ServerMetrics: Sendable {
             return counter
         }
     }
+}
+
+/// A cache's lookups by outcome; the ratio of hits to all is the cache's hit ratio.
+struct CacheCounters: Sendable {
+    let hits: CoreMetrics.Counter
+    let misses: CoreMetrics.Counter
+
+    func record(hit: Bool) { (hit ? hits : misses).increment() }
 }

@@ -7,7 +7,6 @@ import NIOPosix
 final class CatalogueReader: Sendable {
     let store: CatalogueStore
     private let threadPool: NIOThreadPool
-    private let metrics: ServerMetrics
     private let locations: LRUCache<LocationQuery, ResolvedLocation>
     private let theatreHits: LRUCache<TheatreSearchKey, [TheatreHit]>
     private let theatresByID: LRUCache<Int64, TheatreRecord>
@@ -38,16 +37,15 @@ final class CatalogueReader: Sendable {
     init(store: CatalogueStore, threadPool: NIOThreadPool, configuration: ServerConfiguration, metrics: ServerMetrics) {
         self.store = store
         self.threadPool = threadPool
-        self.metrics = metrics
         let capacity = configuration.cacheCapacity
         let ttl = configuration.cacheTimeToLive
-        locations = LRUCache(name: "locations", capacity: capacity, timeToLive: ttl)
-        theatreHits = LRUCache(name: "theatre-searches", capacity: capacity, timeToLive: ttl)
-        theatresByID = LRUCache(name: "theatres", capacity: capacity, timeToLive: ttl)
-        screenLists = LRUCache(name: "screens", capacity: capacity, timeToLive: ttl)
-        movieLists = LRUCache(name: "movie-searches", capacity: capacity, timeToLive: ttl)
-        showtimeLists = LRUCache(name: "showtime-searches", capacity: capacity, timeToLive: ttl)
-        showtimesByID = LRUCache(name: "showtimes", capacity: capacity, timeToLive: ttl)
+        locations = LRUCache(name: "locations", capacity: capacity, timeToLive: ttl, metrics: metrics)
+        theatreHits = LRUCache(name: "theatre-searches", capacity: capacity, timeToLive: ttl, metrics: metrics)
+        theatresByID = LRUCache(name: "theatres", capacity: capacity, timeToLive: ttl, metrics: metrics)
+        screenLists = LRUCache(name: "screens", capacity: capacity, timeToLive: ttl, metrics: metrics)
+        movieLists = LRUCache(name: "movie-searches", capacity: capacity, timeToLive: ttl, metrics: metrics)
+        showtimeLists = LRUCache(name: "showtime-searches", capacity: capacity, timeToLive: ttl, metrics: metrics)
+        showtimesByID = LRUCache(name: "showtimes", capacity: capacity, timeToLive: ttl, metrics: metrics)
     }
 
     func resolve(_ query: LocationQuery) async throws -> ResolvedLocation {
@@ -115,10 +113,10 @@ final class CatalogueReader: Sendable {
 
     private func cached<K, V>(_ key: K, in cache: LRUCache<K, V>, load: @escaping @Sendable (CatalogueStore) throws -> V) async throws -> V {
         if let hit = cache.value(forKey: key) {
-            metrics.cacheLookup(cache.name, hit: true)
+            cache.counters?.record(hit: true)
             return hit
         }
-        metrics.cacheLookup(cache.name, hit: false)
+        cache.counters?.record(hit: false)
         let value = try await run(load)
         cache.insert(value, forKey: key)
         return value
@@ -126,10 +124,10 @@ final class CatalogueReader: Sendable {
 
     private func cachedOptional<K, V>(_ key: K, in cache: LRUCache<K, V>, load: @escaping @Sendable (CatalogueStore) throws -> V?) async throws -> V? {
         if let hit = cache.value(forKey: key) {
-            metrics.cacheLookup(cache.name, hit: true)
+            cache.counters?.record(hit: true)
             return hit
         }
-        metrics.cacheLookup(cache.name, hit: false)
+        cache.counters?.record(hit: false)
         guard let value = try await run(load) else { return nil }
         cache.insert(value, forKey: key)
         return value

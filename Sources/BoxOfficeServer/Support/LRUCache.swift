@@ -29,9 +29,12 @@ final class LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// The cache's name in metrics.
     let name: String
+    /// Where its hits and misses are counted, when someone watches.
+    let counters: CacheCounters?
 
-    init(name: String, capacity: Int, timeToLive: Duration) {
+    init(name: String, capacity: Int, timeToLive: Duration, metrics: ServerMetrics? = nil) {
         self.name = name
+        self.counters = metrics?.cacheCounters(name)
         precondition(capacity > 0, "a cache needs room for one entry")
         self.capacity = capacity
         self.timeToLive = timeToLive
