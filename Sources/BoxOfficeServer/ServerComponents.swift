@@ -34,18 +34,16 @@ struct ServerComponents {
         connections = ConnectionLimiter(maxConnections: configuration.maxConnections,
                                         maxPerAddress: configuration.maxConnectionsPerAddress,
                                         trusted: configuration.trustedNetworks)
+        let desk = BookingDesk(
+            allocator: allocator, accounts: accounts, reader: reader, store: store, threadPool: threadPool,
+            gateway: paymentGateway, clock: clock, localTime: localTime, metrics: metrics)
         dispatcher = Dispatcher(
             search: SearchService(reader: reader, seats: allocator, localTime: localTime, clock: clock),
             info: InfoService(reader: reader, configuration: configuration, clock: clock),
             accounts: accounts,
             holds: HoldService(allocator: allocator, accounts: accounts, clock: clock),
-            purchases: PurchaseService(
-                allocator: allocator, accounts: accounts, reader: reader, store: store, threadPool: threadPool,
-                gateway: paymentGateway, clock: clock, localTime: localTime, metrics: metrics,
-                feeCentsPerTicket: configuration.convenienceFeeCents, secret: secret),
-            bookings: BookingService(
-                allocator: allocator, accounts: accounts, reader: reader, store: store, threadPool: threadPool,
-                gateway: paymentGateway, clock: clock, localTime: localTime, metrics: metrics),
+            purchases: PurchaseService(desk: desk, feeCentsPerTicket: configuration.convenienceFeeCents, secret: secret),
+            bookings: BookingService(desk: desk),
             callGuard: callGuard,
             metrics: metrics
         )

@@ -1,50 +1,31 @@
 import BoxOfficeCore
 import BoxOfficeProto
 import BoxOfficeStore
-import Logging
-import NIOPosix
 
 /// `GetBooking`, `ListBookings` and `CancelBooking`: the caller's own bookings only. Someone else's
 /// code is answered exactly like a code that does not exist, so codes cannot be probed.
 final class BookingService: Sendable {
-    private let allocator: SeatAllocator
-    private let accounts: AccountService
-    private let reader: CatalogueReader
-    private let store: CatalogueStore
-    private let threadPool: NIOThreadPool
-    private let gateway: any PaymentGateway
-    private let clock: WallClock
-    private let localTime: LocalTime
-    private let metrics: ServerMetrics
+    private let desk: BookingDesk
 
-    init(allocator: SeatAllocator, accounts: AccountService, reader: CatalogueReader, store: CatalogueStore,
-         threadPool: NIOThreadPool, gateway: any PaymentGateway, clock: WallClock, localTime: LocalTime, metrics: ServerMetrics) {
-        self.allocator = allocator
-        self.accounts = accounts
-        self.reader = reader
-        self.store = store
-        self.threadPool = threadPool
-        self.gateway = gateway
-        self.clock = clock
-        self.localTime = localTime
-        self.metrics = metrics
+    init(desk: BookingDesk) {
+        self.desk = desk
     }
 
     func getBooking(_ request: Boxoffice_V1_GetBookingRequest, context: CallContext) async throws -> Boxoffice_V1_Booking {
-        let userID = try accounts.authenticate(context)
+        let userID = try desk.accounts.authenticate(context)
         let record = try await ownBooking(try Self.code(request.code), userID: userID)
-        return try await answer(record)
+        return try await desk.answer(record)
     }
 
     func listBookings(_ request: Boxoffice_V1_ListBookingsRequest, context: CallContext) async throws -> Boxoffice_V1_ListBookingsResponse {
-        let userID = try accounts.authenticate(context)
+        let userID = try desk.accounts.authenticate(context)
         let page = try PageRequest(size: request.pageSize, token: request.pageToken, query: "bookings of \(userID)")
-        let store = store
-        let (records, total) = try await threadPool.runIfActive {
+        let store = desk.store
+        let (records, total) = try await desk.threadPool.runIfActive {
             try store.bookings(userID: userID, offset: page.offset, limit: page.size)
         }
         var bookings: [Boxoffice_V1_Booking] = []
-        for record in records { bookings.append(try await answer(record)) }
+        for record in records { bookings.append(try await desk.answer(record)) }
         return .with {
             $0.bookings = bookings
             $0.nextPageToken = page.nextToken(after: records.count, total: total)
@@ -56,39 +37,31 @@ final class BookingService: Sendable {
     /// one transaction. Refunds are idempotent per charge, so if the cancellation then fails (the
     /// show started in between), a retry cannot refund twice.
     func cancelBooking(_ request: Boxoffice_V1_CancelBookingRequest, context: CallContext) async throws -> Boxoffice_V1_Booking {
-        let userID = try accounts.authenticate(context)
+        let userID = try desk.accounts.authenticate(context)
         let code = try Self.code(request.code)
         let record = try await ownBooking(code, userID: userID)
         guard record.state == .confirmed else {
             throw BoxOfficeError(.failedPrecondition, "booking \(code) is already cancelled")
         }
-        guard let showtime = try await reader.showtime(id: record.showtimeID) else {
+        guard let showtime = try await desk.reader.showtime(id: record.showtimeID) else {
             throw BoxOfficeError.internalError("showtime \(record.showtimeID) of booking \(code) is missing")
         }
-        guard clock.nowMilliseconds < showtime.startsAt * 1000 else {
+        guard desk.clock.nowMilliseconds < showtime.startsAt * 1000 else {
             throw BoxOfficeError(.failedPrecondition, "the show of booking \(code) has started: it can no longer be cancelled")
         }
-        let refund = try await gateway.refund(chargeReference: record.processorReference, amountCents: record.totalCents)
-        _ = try await allocator.cancel(bookingCode: code, userID: userID, now: clock.now) { db in
+        let refund = try await desk.gateway.refund(chargeReference: record.processorReference, amountCents: record.totalCents)
+        _ = try await desk.allocator.cancel(bookingCode: code, userID: userID, now: desk.clock.now) { db in
             try BookingRows.recordRefund(code: code, cents: refund.amountCents, in: db)
         }
-        metrics.bookingCancelled()
-        return try await answer(try await ownBooking(code, userID: userID))
+        desk.metrics.bookingCancelled()
+        return try await desk.answer(try await ownBooking(code, userID: userID))
     }
 
     private func ownBooking(_ code: String, userID: Int64) async throws -> BookingRecord {
-        let store = store
-        guard let record = try await threadPool.runIfActive({ try store.booking(code: code, userID: userID) }) else {
+        guard let record = try await desk.storedBooking(code: code, userID: userID) else {
             throw BoxOfficeError.notFound("you have no booking \(code)")
         }
         return record
-    }
-
-    private func answer(_ record: BookingRecord) async throws -> Boxoffice_V1_Booking {
-        guard let showtime = try await reader.showtime(id: record.showtimeID) else {
-            throw BoxOfficeError.internalError("showtime \(record.showtimeID) of booking \(record.code) is missing")
-        }
-        return Boxoffice_V1_Booking(record, showtime: showtime, localTime: localTime)
     }
 
     /// The canonical code, or INVALID_ARGUMENT for text that cannot be a confirmation code.

@@ -3,8 +3,6 @@ import BoxOfficeProto
 import BoxOfficeStore
 import Crypto
 import Foundation
-import Logging
-import NIOPosix
 
 /// `Purchase`: turns the caller's live hold into a booking.
 ///
@@ -17,40 +15,22 @@ final class PurchaseService: Sendable {
     /// How long a key's booking is remembered for retries.
     static let keyLifetimeMilliseconds: Int64 = 24 * 3600 * 1000
 
-    private let allocator: SeatAllocator
-    private let accounts: AccountService
-    private let reader: CatalogueReader
-    private let store: CatalogueStore
-    private let threadPool: NIOThreadPool
-    private let gateway: any PaymentGateway
-    private let clock: WallClock
-    private let localTime: LocalTime
-    private let metrics: ServerMetrics
+    private let desk: BookingDesk
     private let feeCentsPerTicket: Int64
     /// Keys the request digests, so a digest in the database tells nothing about the card.
     private let digestKey: SymmetricKey
     private let gate = IdempotencyGate()
 
-    init(allocator: SeatAllocator, accounts: AccountService, reader: CatalogueReader, store: CatalogueStore,
-         threadPool: NIOThreadPool, gateway: any PaymentGateway, clock: WallClock, localTime: LocalTime, metrics: ServerMetrics,
-         feeCentsPerTicket: Int64, secret: Data) {
-        self.allocator = allocator
-        self.accounts = accounts
-        self.reader = reader
-        self.store = store
-        self.threadPool = threadPool
-        self.gateway = gateway
-        self.clock = clock
-        self.localTime = localTime
-        self.metrics = metrics
+    init(desk: BookingDesk, feeCentsPerTicket: Int64, secret: Data) {
+        self.desk = desk
         self.feeCentsPerTicket = feeCentsPerTicket
         self.digestKey = SymmetricKey(data: SHA256.hash(data: Data("boxoffice purchase digest".utf8) + secret))
     }
 
     func purchase(_ request: Boxoffice_V1_PurchaseRequest, context: CallContext) async throws -> Boxoffice_V1_Booking {
-        let userID = try accounts.authenticate(context)
+        let userID = try desk.accounts.authenticate(context)
         guard !request.holdID.isEmpty else { throw BoxOfficeError.invalidArgument("hold_id is required") }
-        let now = clock.now
+        let now = desk.clock.now
         let utc = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: now)
         let card = try PaymentCard(request.card, currentYear: utc.year!, currentMonth: utc.month!)
         let types = try request.ticketTypes.map(Self.ticketType)
@@ -72,25 +52,25 @@ final class PurchaseService: Sendable {
 
     private func buy(_ request: Boxoffice_V1_PurchaseRequest, card: PaymentCard, types: [TicketType],
                      userID: Int64, key: String?, digest: String) async throws -> Boxoffice_V1_Booking {
-        let now = clock.now
-        let nowMilliseconds = clock.nowMilliseconds
+        let now = desk.clock.now
+        let nowMilliseconds = desk.clock.nowMilliseconds
         if let key, let earlier = try await earlierUse(of: key, userID: userID, now: nowMilliseconds) {
             guard earlier.requestDigest == digest else {
                 throw BoxOfficeError.invalidArgument(
                     "idempotency_key \(key) was already used for a different purchase: use a new key for a new purchase")
             }
-            guard let booking = try await booking(code: earlier.bookingCode, userID: userID) else {
+            guard let booking = try await desk.storedBooking(code: earlier.bookingCode, userID: userID) else {
                 throw BoxOfficeError.internalError("the booking made under idempotency key \(key) is missing")
             }
-            return booking
+            return try await desk.answer(booking)
         }
 
-        let held = try await allocator.heldSeats(holdID: request.holdID, userID: userID, now: now)
+        let held = try await desk.allocator.heldSeats(holdID: request.holdID, userID: userID, now: now)
         guard types.count <= held.seats.count else {
             throw BoxOfficeError.invalidArgument("ticket_types names \(types.count) tickets but the hold has \(held.seats.count) seats")
         }
-        guard let showtime = try await reader.showtime(id: held.showtimeID),
-              let theatre = try await reader.theatre(id: showtime.theatreID)
+        guard let showtime = try await desk.reader.showtime(id: held.showtimeID),
+              let theatre = try await desk.reader.theatre(id: showtime.theatreID)
         else { throw BoxOfficeError.internalError("showtime \(held.showtimeID) of hold \(held.holdID) is missing") }
         let ticketTypes = held.seats.indices.map { $0 < types.count ? types[$0] : .adult }
         let prices = ticketTypes.map { showtime.prices.cents(for: $0) }
@@ -100,7 +80,7 @@ final class PurchaseService: Sendable {
 
         // Without a client key, the processor still gets one per attempt so its own retries are safe.
         let processorKey = key.map { "u\(userID):\($0)" } ?? "u\(userID):\(UUID().uuidString)"
-        let charge = try await gateway.charge(card, amountCents: quote.totalCents, idempotencyKey: processorKey)
+        let charge = try await desk.gateway.charge(card, amountCents: quote.totalCents, idempotencyKey: processorKey)
         let code = ConfirmationCode.random().description
         let record = BookingRecord(
             code: code, userID: userID, showtimeID: held.showtimeID,
@@ -111,7 +91,7 @@ final class PurchaseService: Sendable {
                 .init(seatIndex: seat.index, seatLabel: seat.label, type: ticket.0, priceCents: ticket.1)
             })
         do {
-            _ = try await allocator.confirmPurchase(holdID: held.holdID, userID: userID, bookingCode: code, now: now) { db, _ in
+            _ = try await desk.allocator.confirmPurchase(holdID: held.holdID, userID: userID, bookingCode: code, now: now) { db, _ in
                 try BookingRows.insert(record, in: db)
                 if let key {
                     try BookingRows.rememberKey(key, userID: userID, requestDigest: digest, bookingCode: code, now: nowMilliseconds, in: db)
@@ -119,26 +99,18 @@ final class PurchaseService: Sendable {
             }
         } catch {
             // No booking was written, so the money goes back; the buyer sees why the booking failed.
-            _ = try? await gateway.refund(chargeReference: charge.reference, amountCents: charge.amountCents)
+            _ = try? await desk.gateway.refund(chargeReference: charge.reference, amountCents: charge.amountCents)
             throw error
         }
-        metrics.bookingConfirmed()
-        return Boxoffice_V1_Booking(record, showtime: showtime, localTime: localTime)
+        desk.metrics.bookingConfirmed()
+        return Boxoffice_V1_Booking(record, showtime: showtime, localTime: desk.localTime)
     }
 
     private func earlierUse(of key: String, userID: Int64, now: Int64) async throws -> IdempotencyRecord? {
-        let store = store
-        return try await threadPool.runIfActive {
+        let store = desk.store
+        return try await desk.threadPool.runIfActive {
             try store.idempotencyRecord(key: key, userID: userID, since: now - Self.keyLifetimeMilliseconds)
         }
-    }
-
-    private func booking(code: String, userID: Int64) async throws -> Boxoffice_V1_Booking? {
-        let store = store
-        guard let record = try await threadPool.runIfActive({ try store.booking(code: code, userID: userID) }),
-              let showtime = try await reader.showtime(id: record.showtimeID)
-        else { return nil }
-        return Boxoffice_V1_Booking(record, showtime: showtime, localTime: localTime)
     }
 
     /// What makes two purchase requests "the same": hold, ticket types and every card field, as an
