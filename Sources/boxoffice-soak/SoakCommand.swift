@@ -12,7 +12,7 @@ import Foundation
 @main
 struct SoakCommand: AsyncParsableCommand {
     enum Scenario: String, ExpressibleByArgument, CaseIterable {
-        case search, purchase, guardCost = "guard"
+        case search, purchase, hotShow = "hot-show", guardCost = "guard"
     }
 
     static let configuration = CommandConfiguration(
@@ -38,9 +38,14 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: """
         search: theatres, showtimes and seat maps near metro ZIP codes. \
         purchase: buyers hold the best two seats of a showtime and buy them (durable bookings). \
+        hot-show: --users buyers race for the seats of one showtime at once, then the invariants are checked. \
         guard: no server; the rate limiter and bot guard's cost per call, in process.
         """)
     var scenario: Scenario = .search
+
+    @Option(help: ArgumentHelp("hot-show: buyers, each a new account (run the server with --trusted and a low --password-hash-rounds).",
+                               valueName: "count"))
+    var users = 2_000
 
     func validate() throws {
         guard connections > 0, inFlight > 0, duration > 0, warmup >= 0 else {
@@ -74,6 +79,9 @@ struct SoakCommand: AsyncParsableCommand {
             step = { client, lane, round, _, result in
                 try await workload.book(client: client, lane: lane, round: round, into: &result)
             }
+        case .hotShow:
+            try await runHotShow(clients: clients)
+            return
         case .guardCost:
             return  // ran above, without a server
         }
@@ -89,6 +97,39 @@ struct SoakCommand: AsyncParsableCommand {
 
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("scenario \(scenario.rawValue): \(connections) connections x \(inFlight) in flight, \(String(format: "%.1f", seconds)) s")
+        report(total, seconds: seconds)
+    }
+
+    /// The opening-night crush, its report, and its invariants; a broken invariant exits 1.
+    private func runHotShow(clients: [BoxOfficeClient]) async throws {
+        let workload = try await HotShowWorkload.prepare(clients: clients, users: users)
+        let started = ContinuousClock.now
+        let outcome = try await workload.run(clients: clients)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let show = workload.showtime
+        print("scenario hot-show: \(workload.tokens.count) buyers over \(connections) connections for showtime \(show.id) "
+              + "(\(show.capacity) seats), \(String(format: "%.2f", seconds)) s")
+        report(outcome.result, seconds: seconds)
+        let sold = outcome.confirmed.reduce(0) { $0 + $1.seats.count }
+        let answered = outcome.result.latencies["HoldSeats", default: []].count
+            + outcome.result.errors.filter { $0.key.hasPrefix("HoldSeats") }.values.reduce(0, +)
+        print("confirmed: \(outcome.confirmed.count) bookings, \(sold) of \(show.capacity) seats; "
+              + "\(answered) of \(workload.tokens.count) buyers answered")
+        var failures = try await InvariantChecks.check(showtime: show, confirmed: outcome.confirmed, client: clients[0])
+        if answered != workload.tokens.count { failures.append("only \(answered) of \(workload.tokens.count) buyers got an answer") }
+        for client in clients { await client.close() }
+        if failures.isEmpty {
+            print("invariants: hold (every buyer answered, no seat sold twice, every confirmed booking stored, "
+                  + "sold + held + free = capacity)")
+        } else {
+            for failure in failures { print("INVARIANT BROKEN: \(failure)") }
+            throw ExitCode(1)
+        }
+    }
+
+    /// Throughput and latency percentiles by kind, and errors by kind and code.
+    private func report(_ total: WorkerResult, seconds: Double) {
         for (name, latencies) in total.latencies.sorted(by: { $0.key < $1.key }) {
             let sorted = latencies.sorted()
             func percentile(_ p: Double) -> String {

@@ -45,6 +45,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long a hold keeps its seats while the buyer pays, in seconds.", valueName: "seconds"))
     var holdSeconds = 300
 
+    @Option(help: ArgumentHelp(
+        "PBKDF2 rounds for new password hashes; lower it only for load tests that sign up thousands of users.",
+        valueName: "rounds"))
+    var passwordHashRounds = PasswordHasher.defaultRounds
+
     @Option(help: ArgumentHelp("Convenience fee added to each ticket, in cents (sales tax applies to it).", valueName: "cents"))
     var convenienceFeeCents: Int64 = 150
 
@@ -73,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--default-deadline-ms must be positive and at most --max-deadline-ms")
         }
         guard holdSeconds > 0, idleTimeout > 0, shutdownGrace >= 0, maxCallsInFlight > 0, threads > 0, databaseThreads > 0,
-              cacheEntries > 0, cacheTtl >= 0, convenienceFeeCents >= 0
+              cacheEntries > 0, cacheTtl >= 0, convenienceFeeCents >= 0, passwordHashRounds >= 1_000
         else { throw ValidationError("timeouts, limits and thread counts must be positive") }
     }
 
@@ -109,6 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
             $0.signingSecret = secret
             $0.holdDuration = .seconds(holdSeconds)
             $0.convenienceFeeCents = convenienceFeeCents
+            $0.passwordHashRounds = passwordHashRounds
         }
         try guardOptions.apply(to: &configuration)
         let server = BoxOfficeServer(configuration: configuration, store: store, logger: logger)

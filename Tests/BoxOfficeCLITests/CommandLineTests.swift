@@ -169,6 +169,27 @@ struct CommandLineTests {
         }
     }
 
+    /// The soak tool's opening-night crush against a real server: every buyer answered, invariants hold.
+    @Test func hotShowSellsEachSeatOnceAndChecksItsInvariants() async throws {
+        try await TestServer.withRunning { server, _ in
+            let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            let process = Process()
+            process.executableURL = directory.appendingPathComponent("boxoffice-soak")
+            process.arguments = ["--server", "\(server.host):\(server.port)", "--scenario", "hot-show", "--users", "300", "--connections", "4"]
+            let output = Pipe()
+            process.standardOutput = output
+            let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+                do { try process.run() } catch { continuation.resume(throwing: error) }
+            }
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(status == 0, "\(text)")
+            #expect(text.contains("300 of 300 buyers answered"))
+            #expect(text.contains("invariants: hold"))
+            #expect(!text.contains("INVARIANT BROKEN"))
+        }
+    }
+
     @Test func usageErrorsExitTwo() async throws {
         for arguments in [["theatres"], ["theatres", "--near", "Toronto, ON"], ["frobnicate"],
                           ["showtimes"], ["movies", "--date", "2026-07-01"], ["info", "--server", "nope"]] {
