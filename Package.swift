@@ -128,6 +128,7 @@ let package = Package(
             dependencies: [
                 "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

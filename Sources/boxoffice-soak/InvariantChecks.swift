@@ -1,6 +1,7 @@
 import BoxOfficeClient
 import BoxOfficeProto
 import Foundation
+import GRDB
 
 /// After a run: what the server says must agree with what the buyers saw. Each failure names the
 /// seats or bookings involved.
@@ -38,5 +39,52 @@ enum InvariantChecks {
             failures.append("seats sold to nobody the run saw confirmed: \(soldSeats.subtracting(bought).sorted().joined(separator: ","))")
         }
         return failures
+    }
+}
+
+extension InvariantChecks {
+    /// In the SQLite file itself (`--database`), read-only while the server runs: no seat of the
+    /// showtime in two confirmed bookings; each confirmed code stored exactly once and confirmed;
+    /// taken seats within capacity and every ticket still claiming its seat; no hold expired more
+    /// than the reaper's few seconds ago still claiming a seat.
+    static func checkDatabase(path: String, showtimeID: Int64, confirmedCodes: [String]) throws -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in
+            var failures: [String] = []
+            let doubled = try Row.fetchAll(db, sql: """
+                SELECT t.seat_label, group_concat(b.code) FROM tickets t JOIN bookings b ON b.code = t.booking_code
+                WHERE b.showtime_id = ? AND b.state = 'confirmed' GROUP BY t.seat_index HAVING count(*) > 1
+                """, arguments: [showtimeID])
+            for row in doubled {
+                failures.append("seat \(row[0] as String) is in bookings \(row[1] as String) (database)")
+            }
+            for code in confirmedCodes {
+                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM bookings WHERE code = ? AND state = 'confirmed'",
+                                             arguments: [code]) ?? 0
+                if count != 1 { failures.append("confirmed booking \(code) is stored \(count) times (database)") }
+            }
+            let capacity = try Int.fetchOne(db, sql: """
+                SELECT sc.capacity FROM showtimes s JOIN screens sc ON sc.id = s.screen_id WHERE s.id = ?
+                """, arguments: [showtimeID]) ?? 0
+            let claimed = try Int.fetchOne(db, sql: "SELECT count(*) FROM seat_claims WHERE showtime_id = ?", arguments: [showtimeID]) ?? 0
+            if claimed > capacity { failures.append("showtime \(showtimeID) has \(claimed) claimed seats, more than its \(capacity)") }
+            let tickets = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM tickets t JOIN bookings b ON b.code = t.booking_code WHERE b.showtime_id = ? AND b.state = 'confirmed'
+                """, arguments: [showtimeID]) ?? 0
+            let bookedClaims = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM seat_claims WHERE showtime_id = ? AND booking_code IS NOT NULL
+                """, arguments: [showtimeID]) ?? 0
+            if tickets != bookedClaims {
+                failures.append("showtime \(showtimeID): \(tickets) tickets but \(bookedClaims) seats claimed by bookings")
+            }
+            let staleBefore = Int64(Date().timeIntervalSince1970 * 1000) - 10_000
+            let stale = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM seat_claims c JOIN holds h ON h.id = c.hold_id WHERE h.state = 'live' AND h.expires_at < ?
+                """, arguments: [staleBefore]) ?? 0
+            if stale > 0 { failures.append("\(stale) seats are still claimed by holds that expired over 10 s ago") }
+            return failures
+        }
     }
 }

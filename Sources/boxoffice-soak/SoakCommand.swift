@@ -47,6 +47,10 @@ struct SoakCommand: AsyncParsableCommand {
                                valueName: "count"))
     var users = 2_000
 
+    @Option(help: ArgumentHelp("hot-show: the server's SQLite file, to check the invariants in the database too (read-only).",
+                               valueName: "path"))
+    var database: String?
+
     func validate() throws {
         guard connections > 0, inFlight > 0, duration > 0, warmup >= 0 else {
             throw ValidationError("--connections, --in-flight and --duration must be positive")
@@ -118,10 +122,13 @@ struct SoakCommand: AsyncParsableCommand {
               + "\(answered) of \(workload.tokens.count) buyers answered")
         var failures = try await InvariantChecks.check(showtime: show, confirmed: outcome.confirmed, client: clients[0])
         if answered != workload.tokens.count { failures.append("only \(answered) of \(workload.tokens.count) buyers got an answer") }
+        if let database {
+            failures += try InvariantChecks.checkDatabase(path: database, showtimeID: show.id, confirmedCodes: outcome.confirmed.map(\.code))
+        }
         for client in clients { await client.close() }
         if failures.isEmpty {
             print("invariants: hold (every buyer answered, no seat sold twice, every confirmed booking stored, "
-                  + "sold + held + free = capacity)")
+                  + "sold + held + free = capacity\(database == nil ? "" : "; checked in the database too"))")
         } else {
             for failure in failures { print("INVARIANT BROKEN: \(failure)") }
             throw ExitCode(1)

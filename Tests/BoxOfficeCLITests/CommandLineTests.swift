@@ -175,7 +175,8 @@ struct CommandLineTests {
             let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             let process = Process()
             process.executableURL = directory.appendingPathComponent("boxoffice-soak")
-            process.arguments = ["--server", "\(server.host):\(server.port)", "--scenario", "hot-show", "--users", "300", "--connections", "4"]
+            process.arguments = ["--server", "\(server.host):\(server.port)", "--scenario", "hot-show", "--users", "300", "--connections", "4",
+                                 "--database", server.databasePath]
             let output = Pipe()
             process.standardOutput = output
             let status: Int32 = try await withCheckedThrowingContinuation { continuation in
@@ -186,6 +187,7 @@ struct CommandLineTests {
             #expect(status == 0, "\(text)")
             #expect(text.contains("300 of 300 buyers answered"))
             #expect(text.contains("invariants: hold"))
+            #expect(text.contains("checked in the database too"))
             #expect(!text.contains("INVARIANT BROKEN"))
         }
     }
