@@ -4,8 +4,9 @@ import BoxOfficeProto
 import Foundation
 
 /// The opening-night crush: every user races for the seats of one showtime the moment it opens.
-/// Each user holds the best two seats and buys them at once; a user told the seats are gone
-/// (ALREADY_EXISTS) stops. Afterwards the showtime must have sold exactly what the buyers saw
+/// Each user holds the best two standard seats, or when those are gone the best two premium ones,
+/// and buys them at once; a user told both are gone (ALREADY_EXISTS) stops. Wheelchair places and
+/// their companion seats are left for those who need them. Afterwards the showtime must have sold exactly what the buyers saw
 /// confirmed, never more than its capacity, and no seat twice.
 struct HotShowWorkload: Sendable {
     struct Outcome: Sendable {
@@ -55,10 +56,14 @@ struct HotShowWorkload: Sendable {
                 group.addTask {
                     var outcome = Outcome()
                     let began = ContinuousClock.now
-                    let hold = try await client.send(.holdSeats(.with {
-                        $0.showtimeID = showtime.id
-                        $0.bestAvailable = .with { $0.count = 2 }
-                    }), options: .init(authToken: token))
+                    var hold = Boxoffice_V1_Response()
+                    for kind in [Boxoffice_V1_SeatKind.standard, .premium] {
+                        hold = try await client.send(.holdSeats(.with {
+                            $0.showtimeID = showtime.id
+                            $0.bestAvailable = .with { $0.count = 2; $0.kind = kind }
+                        }), options: .init(authToken: token))
+                        if hold.status.code != .alreadyExists { break }
+                    }
                     outcome.result.record("HoldSeats", since: began, status: hold.status.code)
                     guard case .holdSeats(let held) = hold.result else { return outcome }
                     let paying = ContinuousClock.now
