@@ -67,10 +67,7 @@ struct HotShowWorkload: Sendable {
                     outcome.result.record("HoldSeats", since: began, status: hold.status.code)
                     guard case .holdSeats(let held) = hold.result else { return outcome }
                     let paying = ContinuousClock.now
-                    let purchase = try await client.send(.purchase(.with {
-                        $0.holdID = held.holdID
-                        $0.card = .with { $0.number = "4242424242424242"; $0.expMonth = 12; $0.expYear = 40; $0.cvc = "123"; $0.zip = "10001" }
-                    }), options: .init(idempotencyKey: held.holdID, authToken: token))
+                    let purchase = try await client.send(.purchase(PurchaseWorkload.purchase(held.holdID)), options: .init(idempotencyKey: held.holdID, authToken: token))
                     outcome.result.record("Purchase", since: paying, status: purchase.status.code)
                     if case .purchase(let booking) = purchase.result {
                         outcome.confirmed.append((booking.code, booking.tickets.map(\.seat), token))

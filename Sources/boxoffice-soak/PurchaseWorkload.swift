@@ -71,11 +71,18 @@ struct PurchaseWorkload: Sendable {
         result.record("HoldSeats", since: began, status: hold.status.code)
         guard case .holdSeats(let held) = hold.result else { return }
         let paying = ContinuousClock.now
-        let purchase = try await client.send(.purchase(.with {
-            $0.holdID = held.holdID
-            $0.card = .with { $0.number = "4242424242424242"; $0.expMonth = 12; $0.expYear = 40; $0.cvc = "123"; $0.zip = "10001" }
-        }), options: .init(idempotencyKey: "\(lane)-\(round)-\(held.holdID)", authToken: token))
+        let purchase = try await client.send(.purchase(Self.purchase(held.holdID)), options: .init(idempotencyKey: "\(lane)-\(round)-\(held.holdID)", authToken: token))
         result.record("Purchase", since: paying, status: purchase.status.code)
         if purchase.status.code == .ok { result.record("booking (hold + purchase)", since: began, status: .ok) }
+    }
+}
+
+extension PurchaseWorkload {
+    /// Buying `holdID` with the simulated processor's approved test card.
+    static func purchase(_ holdID: String) -> Boxoffice_V1_PurchaseRequest {
+        .with {
+            $0.holdID = holdID
+            $0.card = .with { $0.number = "4242424242424242"; $0.expMonth = 12; $0.expYear = 40; $0.cvc = "123"; $0.zip = "10001" }
+        }
     }
 }

@@ -66,7 +66,7 @@ struct BotGuardTests {
         #expect(guardian.signs(of: abandoner, nowMilliseconds: start + 400_000) == [.holdAbandon])
         // A call every 2 s exactly, 30 times.
         for call in 0..<30 {
-            #expect(guardian.observe(.call, for: metronome, nowMilliseconds: start + Int64(call) * 2_000) == nil)
+            #expect(guardian.admit(metronome, nowMilliseconds: start + Int64(call) * 2_000) == nil)
         }
         #expect(guardian.signs(of: metronome, nowMilliseconds: start + 60_000) == [.metronome])
         // Both patterns from one client.
@@ -76,7 +76,7 @@ struct BotGuardTests {
             block = block ?? guardian.holdExpired(for: both, nowMilliseconds: start + Int64(hold) * 2_000 + 1)
         }
         for call in 6..<40 where block == nil {
-            block = guardian.observe(.call, for: both, nowMilliseconds: start + Int64(call) * 2_000)
+            block = guardian.admit(both, nowMilliseconds: start + Int64(call) * 2_000)
         }
         #expect(Set(block?.reasons ?? []) == [.holdAbandon, .metronome])
     }
@@ -89,12 +89,14 @@ struct BotGuardTests {
             let human = ClientKey.user(Int64(1_000 + person))
             var now = start
             func think() { now += 2_000 + Int64(random.next() % 18_000) }
-            var events: [BotGuard.Event] = [.call, .call, .call]
+            // Every call is admitted (and timed); seat maps and the hold also show their evidence.
+            var events: [BotGuard.Event?] = [nil, nil, nil]
             events += (0..<3).map { _ in .seatMap(showtimeID: Int64(random.next() % 500)) }
-            events += [.hold(isMaximum: false), .call, .call]
+            events += [.hold(isMaximum: false), nil, nil]
             for event in events {
                 think()
-                #expect(guardian.observe(event, for: human, nowMilliseconds: now) == nil)
+                #expect(guardian.admit(human, nowMilliseconds: now) == nil)
+                if let event { #expect(guardian.observe(event, for: human, nowMilliseconds: now) == nil) }
             }
             #expect(guardian.signs(of: human, nowMilliseconds: now).isEmpty, "person \(person)")
         }

@@ -53,25 +53,23 @@ final class Dispatcher: Sendable {
             }
         }
         let response = await dispatch(call, request: request, context: context)
-        if let client {
-            let evidence = Self.evidence(of: call, answer: response)
-            if !evidence.isEmpty { callGuard.observe(evidence, for: client) }
+        if let client, let evidence = Self.evidence(of: call, answer: response) {
+            callGuard.observe(evidence, for: client)
         }
         return response
     }
 
-    /// What an answered call tells the bot guard.
-    private static func evidence(of call: Boxoffice_V1_Request.OneOf_Call, answer: Boxoffice_V1_Response) -> [BotGuard.Event] {
-        // Every call was already timed when the guard admitted it.
+    /// What an answered call tells the bot guard beyond its timing, which the guard took on admission.
+    private static func evidence(of call: Boxoffice_V1_Request.OneOf_Call, answer: Boxoffice_V1_Response) -> BotGuard.Event? {
         switch (call, answer.result) {
         case (.getSeatMap(let request), _):
-            return [.seatMap(showtimeID: request.showtimeID)]
+            .seatMap(showtimeID: request.showtimeID)
         case (.holdSeats, .holdSeats(let hold)?):
-            return [.hold(isMaximum: hold.seats.count >= SeatAllocator.maxSeatsPerHold)]
+            .hold(isMaximum: hold.seats.count >= SeatAllocator.maxSeatsPerHold)
         case (.signIn, .signIn(let session)?), (.signUp, .signUp(let session)?):
-            return [.signIn(userID: session.userID)]
+            .signIn(userID: session.userID)
         default:
-            return []
+            nil
         }
     }
 

@@ -15,8 +15,6 @@ public final class BotGuard: Sendable {
 
     /// What one call tells the guard.
     public enum Event: Sendable {
-        /// A call, timed for the metronome sign (`admit` does this for every call it admits).
-        case call
         /// A seat map of this showtime.
         case seatMap(showtimeID: Int64)
         /// A successful hold; `isMaximum` when it took as many seats as a hold may.
@@ -68,10 +66,7 @@ public final class BotGuard: Sendable {
         let epoch = epochMilliseconds
         return table.withLock { table in
             table.withValue(for: key, at: UInt32(clamping: nowMilliseconds / 1000), makeValue: { Evidence() }) { evidence in
-                if evidence.blockedUntil > now {
-                    let wait = Int64(evidence.blockedUntil) * 1000 + epoch - nowMilliseconds
-                    return Block(retryAfterMilliseconds: UInt32(clamping: max(1, wait)), reasons: Self.signs(evidence.blockReasons))
-                }
+                if let block = Self.activeBlock(evidence, at: now, epoch: epoch, nowMilliseconds: nowMilliseconds) { return block }
                 var fired: [BotSign] = []
                 Self.timing(&evidence, at: nowMilliseconds - epoch, policy: policy, fired: &fired)
                 guard !fired.isEmpty else { return nil }
@@ -84,9 +79,7 @@ public final class BotGuard: Sendable {
     public func block(of key: ClientKey, nowMilliseconds: Int64) -> Block? {
         let now = seconds(nowMilliseconds)
         return table.withLock { table in
-            guard let evidence = table.peek(key), evidence.blockedUntil > now else { return nil }
-            let wait = (Int64(evidence.blockedUntil) * 1000 + epochMilliseconds) - nowMilliseconds
-            return Block(retryAfterMilliseconds: UInt32(clamping: max(1, wait)), reasons: Self.signs(evidence.blockReasons))
+            table.peek(key).flatMap { Self.activeBlock($0, at: now, epoch: epochMilliseconds, nowMilliseconds: nowMilliseconds) }
         }
     }
 
@@ -100,8 +93,6 @@ public final class BotGuard: Sendable {
             table.withValue(for: key, at: UInt32(clamping: nowMilliseconds / 1000), makeValue: { Evidence() }) { evidence in
                 var fired: [BotSign] = []
                 switch event {
-                case .call:
-                    Self.timing(&evidence, at: nowMilliseconds - epochMilliseconds, policy: policy, fired: &fired)
                 case .seatMap(let showtimeID):
                     if evidence.seatMapMinute != now / 60 {
                         evidence.seatMapMinute = now / 60
@@ -187,8 +178,16 @@ public final class BotGuard: Sendable {
         evidence.blockedUntil = now + Int32(policy.cooldownSeconds)
         let reasons = contributions.filter { $0.1 > 1 }.map(\.0)
         evidence.blockReasons = reasons.reduce(0) { $0 | 1 << UInt8($1.rawValue) }
-        let wait = Int64(evidence.blockedUntil) * 1000 + epochMilliseconds - nowMilliseconds
-        return Block(retryAfterMilliseconds: UInt32(clamping: max(1, wait)), reasons: reasons, startedNow: true)
+        guard var block = activeBlock(evidence, at: now, epoch: epochMilliseconds, nowMilliseconds: nowMilliseconds) else { return nil }
+        block.startedNow = true
+        return block
+    }
+
+    /// The block `evidence` records as in force at `now`, with the milliseconds left of it.
+    private static func activeBlock(_ evidence: Evidence, at now: Int32, epoch: Int64, nowMilliseconds: Int64) -> Block? {
+        guard evidence.blockedUntil > now else { return nil }
+        let wait = Int64(evidence.blockedUntil) * 1000 + epoch - nowMilliseconds
+        return Block(retryAfterMilliseconds: UInt32(clamping: max(1, wait)), reasons: signs(evidence.blockReasons))
     }
 
     /// Each fired sign's weight now, strongest first.

@@ -50,13 +50,9 @@ final class CallGuard: Sendable {
         }
     }
 
-    /// Shows the bot guard an answered call.
-    func observe(_ events: [BotGuard.Event], for client: ClientKey) {
-        guard let bots else { return }
-        let now = clock.nowMilliseconds
-        for event in events {
-            if let block = bots.observe(event, for: client, nowMilliseconds: now) { blocked(client, block) }
-        }
+    /// Shows the bot guard what an answered call revealed.
+    func observe(_ event: BotGuard.Event, for client: ClientKey) {
+        if let block = bots?.observe(event, for: client, nowMilliseconds: clock.nowMilliseconds) { blocked(client, block) }
     }
 
     /// Holds the reaper found expired, by owner: evidence of hold abandonment.

@@ -18,8 +18,9 @@ public final class SimulatedPaymentProcessor: PaymentGateway {
         public var charges: [String: PaymentCharge] = [:]
         /// Cents refunded by charge reference.
         public var refunded: [String: Int64] = [:]
-        /// The charge each idempotency key made.
+        /// The charge each idempotency key made, and the key of each charge.
         var chargeByKey: [String: String] = [:]
+        var keyByCharge: [String: String] = [:]
         var nextReference = 1
     }
 
@@ -48,7 +49,10 @@ public final class SimulatedPaymentProcessor: PaymentGateway {
             let charge = PaymentCharge(reference: reference, amountCents: amountCents,
                                        cardBrand: card.brand.rawValue, cardLastFour: card.lastFour)
             ledger.charges[reference] = charge
-            if !idempotencyKey.isEmpty { ledger.chargeByKey[idempotencyKey] = reference }
+            if !idempotencyKey.isEmpty {
+                ledger.chargeByKey[idempotencyKey] = reference
+                ledger.keyByCharge[reference] = idempotencyKey
+            }
             return charge
         }
     }
@@ -60,7 +64,9 @@ public final class SimulatedPaymentProcessor: PaymentGateway {
             let charged = ledger.charges[reference]?.amountCents ?? amountCents
             ledger.refunded[reference] = min(charged, max(ledger.refunded[reference] ?? 0, amountCents))
             // A fully refunded charge no longer answers for its key: a retry under it charges afresh.
-            if ledger.refunded[reference] == charged { ledger.chargeByKey = ledger.chargeByKey.filter { $0.value != reference } }
+            if ledger.refunded[reference] == charged, let key = ledger.keyByCharge.removeValue(forKey: reference) {
+                ledger.chargeByKey[key] = nil
+            }
             return PaymentRefund(reference: "sim_re_\(reference.dropFirst("sim_ch_".count))", amountCents: amountCents)
         }
     }

@@ -27,13 +27,10 @@ final class LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private let timeToLive: Duration
     private let state = Mutex(State())
 
-    /// The cache's name in metrics.
-    let name: String
-    /// Where its hits and misses are counted, when someone watches.
+    /// Where its hits and misses are counted (under the cache's name), when someone watches.
     let counters: CacheCounters?
 
     init(name: String, capacity: Int, timeToLive: Duration, metrics: ServerMetrics? = nil) {
-        self.name = name
         self.counters = metrics?.cacheCounters(name)
         precondition(capacity > 0, "a cache needs room for one entry")
         self.capacity = capacity
