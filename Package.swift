@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Generated swift-protobuf messages for proto/boxoffice.proto; nothing else.
@@ -123,12 +124,25 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "boxoffice", dependencies: ["BoxOfficeCLI"], swiftSettings: strict),
+        // The load, soak and race tool's engine: virtual users and their journeys, open and closed
+        // loops, the recorder and report, the invariant checks, and the baselines.
+        .target(
+            name: "BoxOfficeSoak",
+            dependencies: [
+                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeServer", "BoxOfficeStore", "BoxOfficeWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "boxoffice-soak",
             dependencies: [
-                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeServer",
+                "BoxOfficeSoak",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

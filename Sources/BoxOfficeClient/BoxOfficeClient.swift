@@ -39,15 +39,19 @@ public final class BoxOfficeClient: Sendable {
         self.channel = channel
     }
 
-    /// Connects to a server.
+    /// Connects to a server, from `localAddress` when given (a load tool gives each connection its
+    /// own loopback address so that per-address limits see separate clients).
     public static func connect(
         host: String,
         port: Int,
+        localAddress: SocketAddress? = nil,
         connectTimeout: Duration = .seconds(10),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> BoxOfficeClient {
         do {
-            let channel = try await ClientBootstrap(group: group)
+            var bootstrap = ClientBootstrap(group: group)
+            if let localAddress { bootstrap = bootstrap.bind(to: localAddress) }
+            let channel = try await bootstrap
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connectTimeout(.milliseconds(connectTimeout.components.seconds * 1000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000))
                 .channelInitializer { channel in

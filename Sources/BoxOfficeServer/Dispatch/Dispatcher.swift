@@ -1,5 +1,5 @@
 import BoxOfficeCore
-import BoxOfficeProto
+public import BoxOfficeProto
 import Logging
 
 /// Turns a decoded request into a response: finds the handler for its call and maps every thrown
@@ -122,7 +122,7 @@ final class Dispatcher: Sendable {
 
 extension Boxoffice_V1_Request.OneOf_Call {
     /// The call's name as in the proto, for logs and messages.
-    var name: String {
+    public var name: String {
         switch self {
         case .getInfo: "GetInfo"
         case .searchTheatres: "SearchTheatres"

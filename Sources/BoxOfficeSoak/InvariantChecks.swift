@@ -1,0 +1,139 @@
+import BoxOfficeClient
+import BoxOfficeProto
+import Foundation
+import GRDB
+
+/// After a run, what the server says must agree with what the users saw. Each broken invariant
+/// names the seats, bookings or showtimes involved.
+struct InvariantChecks {
+    var checked: [String] = []
+    var broken: [String] = []
+
+    /// Through the API: no seat in two confirmed bookings; every booking the run saw confirmed is
+    /// found, confirmed, with the same seats; every showtime touched has sold + held + available
+    /// equal to its seats, with every confirmed seat sold. With `freshShowtime` (a showtime only
+    /// this run sold), sold is exactly what the run saw confirmed.
+    mutating func checkThroughAPI(confirmed: [ConfirmedBooking], touched: Set<Int64>, server: ServerAddress,
+                                  freshShowtime: Int64? = nil) async throws {
+        checked.append("no seat in two bookings, \(confirmed.count) confirmed bookings found as confirmed, "
+                       + "sold + held + free = capacity in \(touched.count) showtimes")
+        var seatOwners: [Int64: [String: String]] = [:]
+        for booking in confirmed {
+            for seat in booking.seats {
+                if let other = seatOwners[booking.showtimeID]?[seat] {
+                    broken.append("showtime \(booking.showtimeID) seat \(seat) is in bookings \(other) and \(booking.code)")
+                }
+                seatOwners[booking.showtimeID, default: [:]][seat] = booking.code
+            }
+        }
+        let owners = seatOwners
+        broken += try await Self.concurrently(confirmed, server: server) { client, booking in
+            let stored = try await client.sendPatiently(.getBooking(.with { $0.code = booking.code }), token: booking.token)
+            guard case .getBooking(let found) = stored.result else {
+                return ["booking \(booking.code) was confirmed but GetBooking answers \(stored.status.code): \(stored.status.message)"]
+            }
+            if found.state != .confirmed || found.tickets.map(\.seat) != booking.seats {
+                return ["booking \(booking.code) changed: \(found.state), seats \(found.tickets.map(\.seat)) not \(booking.seats)"]
+            }
+            return []
+        }
+        broken += try await Self.concurrently(touched.sorted(), server: server) { client, showtime in
+            let answer = try await client.sendPatiently(.getSeatMap(.with { $0.showtimeID = showtime }))
+            guard case .getSeatMap(let map) = answer.result else {
+                return ["showtime \(showtime): GetSeatMap answers \(answer.status.code): \(answer.status.message)"]
+            }
+            var failures: [String] = []
+            let seats = map.screen.rows.flatMap(\.seats)
+            if Int(map.sold + map.held + map.available) != seats.count {
+                failures.append("showtime \(showtime): sold \(map.sold) + held \(map.held) + available \(map.available) is not its \(seats.count) seats")
+            }
+            let sold = Set(seats.filter { $0.state == .sold }.map(\.label))
+            let bought = Set((owners[showtime] ?? [:]).keys)
+            if !bought.isSubset(of: sold) {
+                failures.append("showtime \(showtime): seats bought but not shown sold: \(bought.subtracting(sold).sorted().joined(separator: ","))")
+            }
+            if showtime == freshShowtime, sold.count > bought.count {
+                failures.append("showtime \(showtime): seats sold to nobody the run saw confirmed: \(sold.subtracting(bought).sorted().joined(separator: ","))")
+            }
+            return failures
+        }
+    }
+
+    /// Runs `check` over `items` on a few connections at a time, each used for at most 20 items and
+    /// from its own address, so a guarded server's per-address limits and scraping sign stay quiet.
+    private static func concurrently<Item: Sendable>(
+        _ items: [Item], server: ServerAddress, check: @escaping @Sendable (BoxOfficeClient, Item) async throws -> [String]
+    ) async throws -> [String] {
+        let chunks = stride(from: 0, to: items.count, by: 20).map { Array(items[$0..<min($0 + 20, items.count)]) }
+        return try await withThrowingTaskGroup(of: [String].self) { group in
+            var next = 0
+            func addChunk() {
+                let chunk = chunks[next]
+                next += 1
+                group.addTask {
+                    let client = try await server.connect()
+                    var failures: [String] = []
+                    for item in chunk { failures += try await check(client, item) }
+                    await client.close()
+                    return failures
+                }
+            }
+            for _ in 0..<min(8, chunks.count) { addChunk() }
+            var failures: [String] = []
+            while let part = try await group.next() {
+                failures += part
+                if next < chunks.count { addChunk() }
+            }
+            return failures
+        }
+    }
+
+    /// In the SQLite file itself (`--database`), read-only while the server runs: no seat in two
+    /// claims or two confirmed bookings; each confirmed code stored exactly once and confirmed; in
+    /// every showtime touched, claims within capacity and every ticket still claiming its seat; no
+    /// hold expired more than the reaper's few seconds ago still claiming a seat.
+    mutating func checkDatabase(path: String, touched: Set<Int64>, confirmedCodes: [String]) throws {
+        checked.append("checked in the database too")
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        broken += try queue.read { db in
+            var failures: [String] = []
+            for row in try Row.fetchAll(db, sql: """
+                SELECT b.showtime_id, t.seat_label, group_concat(b.code) FROM tickets t JOIN bookings b ON b.code = t.booking_code
+                WHERE b.state = 'confirmed' GROUP BY b.showtime_id, t.seat_index HAVING count(*) > 1
+                """) {
+                failures.append("showtime \(row[0] as Int64) seat \(row[1] as String) is in bookings \(row[2] as String) (database)")
+            }
+            for code in confirmedCodes {
+                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM bookings WHERE code = ? AND state = 'confirmed'",
+                                             arguments: [code]) ?? 0
+                if count != 1 { failures.append("confirmed booking \(code) is stored \(count) times (database)") }
+            }
+            for showtime in touched.sorted() {
+                let capacity = try Int.fetchOne(db, sql: """
+                    SELECT sc.capacity FROM showtimes s JOIN screens sc ON sc.id = s.screen_id WHERE s.id = ?
+                    """, arguments: [showtime]) ?? 0
+                let claimed = try Int.fetchOne(db, sql: "SELECT count(*) FROM seat_claims WHERE showtime_id = ?", arguments: [showtime]) ?? 0
+                if claimed > capacity { failures.append("showtime \(showtime) has \(claimed) claimed seats, more than its \(capacity) (database)") }
+                let tickets = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM tickets t JOIN bookings b ON b.code = t.booking_code WHERE b.showtime_id = ? AND b.state = 'confirmed'
+                    """, arguments: [showtime]) ?? 0
+                let bookedClaims = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM seat_claims WHERE showtime_id = ? AND booking_code IS NOT NULL
+                    """, arguments: [showtime]) ?? 0
+                if tickets != bookedClaims {
+                    failures.append("showtime \(showtime): \(tickets) tickets but \(bookedClaims) seats claimed by bookings (database)")
+                }
+            }
+            let staleBefore = Int64(Date().timeIntervalSince1970 * 1000) - 10_000
+            for row in try Row.fetchAll(db, sql: """
+                SELECT c.showtime_id, group_concat(c.seat_index) FROM seat_claims c JOIN holds h ON h.id = c.hold_id
+                WHERE h.state = 'live' AND h.expires_at < ? GROUP BY c.showtime_id
+                """, arguments: [staleBefore]) {
+                failures.append("showtime \(row[0] as Int64): seats \(row[1] as String) (indices) still claimed by holds that expired over 10 s ago")
+            }
+            return failures
+        }
+    }
+}
