@@ -170,6 +170,10 @@ let package = Package(
             name: "BoxOfficeGuardTests",
             dependencies: ["BoxOfficeServer", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", "BoxOfficeCore"]
         ),
+        .testTarget(
+            name: "BoxOfficeSoakTests",
+            dependencies: ["BoxOfficeSoak", "BoxOfficeTesting", "BoxOfficeClient", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "BoxOfficeCLITests", dependencies: ["BoxOfficeCLI", "BoxOfficeTesting", "BoxOfficeClient"]),
         .testTarget(
             name: "BoxOfficeBookingTests",

@@ -9,10 +9,14 @@ enum CatalogueSample {
     /// Denver, Houston): searches near them find theatres.
     static let zips = ["10001", "11201", "90028", "90210", "60601", "60614", "85004", "85251", "80202", "80205", "77002", "77030"]
 
-    /// Showtimes near the sample's ZIP codes starting at least 30 minutes from now (holds on them
-    /// stay possible through a run), at most `limit`, in id order.
-    static func showtimesOnSale(client: BoxOfficeClient, limit: Int) async throws -> [Int64] {
-        let soon = Int64(Date().timeIntervalSince1970 * 1000) + 30 * 60 * 1000
+    /// The day whose showtimes a run sells: the catalogue's last, in the server's future whatever
+    /// its clock (or this machine's) says, so holds stay possible through any run.
+    static func saleDate(client: BoxOfficeClient) async throws -> String {
+        try await client.getInfo().catalogue.lastDate
+    }
+
+    /// Showtimes near the sample's ZIP codes on `date`, at most `limit`, in id order.
+    static func showtimesOnSale(client: BoxOfficeClient, date: String, limit: Int) async throws -> [Int64] {
         var showtimeIDs: Set<Int64> = []
         for zip in zips {
             let theatres = try? await client.searchTheatres(.with { $0.near = .with { $0.zip = zip }; $0.pageSize = 100 })
@@ -20,15 +24,15 @@ enum CatalogueSample {
                 var token = ""
                 repeat {
                     guard let page = try? await client.searchShowtimes(.with {
-                        $0.theatreID = theatre.theatre.id; $0.pageSize = 100; $0.pageToken = token
+                        $0.theatreID = theatre.theatre.id; $0.date = date; $0.pageSize = 100; $0.pageToken = token
                     }) else { break }
-                    showtimeIDs.formUnion(page.showtimes.filter { $0.startsAtMs > soon }.map(\.id))
+                    showtimeIDs.formUnion(page.showtimes.map(\.id))
                     token = page.nextPageToken
                 } while !token.isEmpty
             }
         }
         guard !showtimeIDs.isEmpty else {
-            throw SoakSetupError("the server has no showtimes starting in the next days near the workload's ZIP codes")
+            throw SoakSetupError("the server has no showtimes on \(date) near the workload's ZIP codes")
         }
         return Array(showtimeIDs.sorted().prefix(limit))
     }

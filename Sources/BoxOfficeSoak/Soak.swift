@@ -64,6 +64,7 @@ public enum Soak {
             ? try await Accounts.signUp(options.users, at: server, label: scenario.rawValue)
             : Array(repeating: nil, count: options.users)
 
+        let saleDate = scenario == .echo ? "" : try await CatalogueSample.saleDate(client: clients[0])
         var notes: [String] = []
         var journey: @Sendable (inout VirtualUser) async throws -> Void
         var hotShow: Boxoffice_V1_Showtime?
@@ -74,7 +75,7 @@ public enum Soak {
         case .buy:
             journey = { try await PeopleJourneys.buy(&$0) }
         case .purchase:
-            let showtimes = try await CatalogueSample.showtimesOnSale(client: clients[0], limit: 2_000)
+            let showtimes = try await CatalogueSample.showtimesOnSale(client: clients[0], date: saleDate, limit: 2_000)
             try await CatalogueSample.open(showtimes, client: clients[0])
             notes.append("\(showtimes.count) showtimes on sale, each opened before the run")
             journey = { try await PeopleJourneys.book(&$0, showtimes: showtimes) }
@@ -107,7 +108,7 @@ public enum Soak {
             let connection = index % clients.count
             let role = scenario.role(ofConnection: connection, of: clients.count)
             let thinks = [.bots, .mixed].contains(scenario) && role == .human
-            return VirtualUser(index: index, role: role, client: clients[connection], token: tokens[index], recorder: recorder,
+            return VirtualUser(index: index, role: role, client: clients[connection], token: tokens[index], saleDate: saleDate, recorder: recorder,
                                budget: budget, pacing: options.pacing, users: options.users,
                                thinkMilliseconds: thinks ? 300...1_500 : nil)
         }

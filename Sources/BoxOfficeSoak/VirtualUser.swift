@@ -50,6 +50,8 @@ public struct VirtualUser: Sendable {
     public let client: BoxOfficeClient
     /// A signed-in user's token; nil for an anonymous visitor.
     public let token: String?
+    /// The local date whose showtimes buyers and sweepers hold seats in.
+    public let saleDate: String
     public var random: SplitMix64
     let recorder: Recorder
     let budget: RunBudget
@@ -63,9 +65,10 @@ public struct VirtualUser: Sendable {
     /// Different runs make different choices.
     private static let runSeed = UInt64.random(in: 0...UInt64.max)
 
-    init(index: Int, role: Role, client: BoxOfficeClient, token: String?, recorder: Recorder, budget: RunBudget,
-         pacing: Pacing, users: Int, thinkMilliseconds: ClosedRange<Int>?) {
+    init(index: Int, role: Role, client: BoxOfficeClient, token: String?, saleDate: String, recorder: Recorder,
+         budget: RunBudget, pacing: Pacing, users: Int, thinkMilliseconds: ClosedRange<Int>?) {
         self.index = index
+        self.saleDate = saleDate
         self.role = role
         self.client = client
         self.token = token

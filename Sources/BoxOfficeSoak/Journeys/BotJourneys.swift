@@ -17,14 +17,14 @@ enum BotJourneys {
 
     /// A scraper: every seat map of every showtime of a metro's theatres, one after the other.
     static func scrape(_ user: inout VirtualUser) async throws {
-        for showtime in try await showtimes(&user, onSaleOnly: false) {
+        for showtime in try await showtimes(&user, date: "") {
             _ = try await user.send(.getSeatMap(.with { $0.showtimeID = showtime }))
         }
     }
 
     /// A hold sweeper: the largest hold allowed on one showtime after another, never paid for.
     static func sweep(_ user: inout VirtualUser) async throws {
-        for showtime in try await showtimes(&user, onSaleOnly: true) {
+        for showtime in try await showtimes(&user, date: user.saleDate) {
             let hold = try await user.send(.holdSeats(.with {
                 $0.showtimeID = showtime
                 $0.bestAvailable = .with { $0.count = UInt32(SeatAllocator.maxSeatsPerHold) }
@@ -49,18 +49,16 @@ enum BotJourneys {
         }
     }
 
-    /// The showtimes of the theatres near the bot's metro (starting 30 minutes from now or later
-    /// when `onSaleOnly`).
-    private static func showtimes(_ user: inout VirtualUser, onSaleOnly: Bool) async throws -> [Int64] {
+    /// The showtimes on `date` (empty: today) of the theatres near the bot's metro.
+    private static func showtimes(_ user: inout VirtualUser, date: String) async throws -> [Int64] {
         let zip = user.random.pick(CatalogueSample.zips)
         let theatres = try await user.send(.searchTheatres(.with { $0.near = .with { $0.zip = zip }; $0.pageSize = 10 }))
         guard case .searchTheatres(let found) = theatres.result else { return [] }
-        let soon = Int64(Date().timeIntervalSince1970 * 1000) + 30 * 60 * 1000
         var ids: [Int64] = []
         for theatre in found.theatres {
-            let page = try await user.send(.searchShowtimes(.with { $0.theatreID = theatre.theatre.id; $0.pageSize = 50 }))
+            let page = try await user.send(.searchShowtimes(.with { $0.theatreID = theatre.theatre.id; $0.date = date; $0.pageSize = 50 }))
             guard case .searchShowtimes(let shows) = page.result else { continue }
-            ids += shows.showtimes.filter { !onSaleOnly || $0.startsAtMs > soon }.map(\.id)
+            ids += shows.showtimes.map(\.id)
         }
         return ids
     }

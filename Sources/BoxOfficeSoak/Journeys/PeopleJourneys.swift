@@ -6,13 +6,13 @@ import Foundation
 enum PeopleJourneys {
     /// Browsing: theatres near a metro ZIP code, one theatre's showtimes, one showtime's seat map.
     static func browse(_ user: inout VirtualUser) async throws {
-        _ = try await pickShowtime(&user, onSaleOnly: false)
+        _ = try await pickShowtime(&user, date: "")
     }
 
     /// The funnel: search, showtimes, seat map, hold the best two seats, then buy (70 %), release
     /// the hold (15 %) or walk away and let it expire (15 %).
     static func buy(_ user: inout VirtualUser) async throws {
-        guard let showtime = try await pickShowtime(&user, onSaleOnly: true) else { return }
+        guard let showtime = try await pickShowtime(&user, date: user.saleDate) else { return }
         let hold = try await user.send(.holdSeats(.with { $0.showtimeID = showtime; $0.bestAvailable = .with { $0.count = 2 } }))
         guard case .holdSeats(let held) = hold.result else { return }
         user.count(.held)
@@ -57,20 +57,18 @@ enum PeopleJourneys {
         }
     }
 
-    /// Theatres near a random metro ZIP, a random theatre's showtimes, a random showtime's seat map
-    /// (one starting at least 30 minutes from now when `onSaleOnly`); the showtime, or nil when a
-    /// step found nothing or was refused.
-    private static func pickShowtime(_ user: inout VirtualUser, onSaleOnly: Bool) async throws -> Int64? {
+    /// Theatres near a random metro ZIP, a random theatre's showtimes on `date` (empty: its today),
+    /// a random showtime's seat map; the showtime, or nil when a step found nothing or was refused.
+    private static func pickShowtime(_ user: inout VirtualUser, date: String) async throws -> Int64? {
         let zip = user.random.pick(CatalogueSample.zips)
         let theatres = try await user.send(.searchTheatres(.with { $0.near = .with { $0.zip = zip } }))
         try await user.think()
         guard case .searchTheatres(let found) = theatres.result, !found.theatres.isEmpty else { return nil }
         let theatreID = user.random.pick(found.theatres).theatre.id
-        let showtimes = try await user.send(.searchShowtimes(.with { $0.theatreID = theatreID }))
+        let showtimes = try await user.send(.searchShowtimes(.with { $0.theatreID = theatreID; $0.date = date }))
         try await user.think()
-        let soon = Int64(Date().timeIntervalSince1970 * 1000) + 30 * 60 * 1000
         guard case .searchShowtimes(let page) = showtimes.result else { return nil }
-        let choices = onSaleOnly ? page.showtimes.filter { $0.startsAtMs > soon && $0.seatsLeft >= 2 } : page.showtimes
+        let choices = date.isEmpty ? page.showtimes : page.showtimes.filter { $0.seatsLeft >= 2 }
         guard !choices.isEmpty else { return nil }
         let showtime = user.random.pick(choices).id
         let map = try await user.send(.getSeatMap(.with { $0.showtimeID = showtime }))
