@@ -172,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BoxOfficeSoakTests",
-            dependencies: ["BoxOfficeSoak", "BoxOfficeTesting", "BoxOfficeClient", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["BoxOfficeSoak", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "BoxOfficeCLITests", dependencies: ["BoxOfficeCLI", "BoxOfficeTesting", "BoxOfficeClient"]),
         .testTarget(

@@ -38,10 +38,10 @@ public enum Soak {
             return SoakReport(scenario: scenario.rawValue, settings: [:], figures: Recorder().summary(seconds: 1), notes: notes)
         case .storage:
             let recorder = Recorder()
-            let seconds = (options.duration ?? 10) / 2
-            let notes = try StorageBaseline.run(seconds: seconds, batchSizes: [1, 22], recorder: recorder)
+            let seconds = (options.duration ?? 10) / 3
+            let notes = try StorageBaseline.run(seconds: seconds, batchSizes: [1, 22, 64], recorder: recorder)
             return SoakReport(scenario: scenario.rawValue, settings: ["seconds per batch size": format(seconds, 1)],
-                              figures: recorder.summary(seconds: seconds * 2), notes: notes)
+                              figures: recorder.summary(seconds: seconds * 3), notes: notes)
         case .echo:
             let echo = try await EchoServer.start()
             var local = options

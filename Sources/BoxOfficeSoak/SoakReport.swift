@@ -19,7 +19,7 @@ public struct SoakReport: Codable, Sendable {
         public var errors: [String: Int]
     }
 
-    public struct RoleFigures: Codable, Sendable {
+    public struct RoleFigures: Codable, Sendable, Equatable {
         public var role: Role
         public var calls: Int
         public var rateLimited: Int
@@ -56,6 +56,14 @@ public struct SoakReport: Codable, Sendable {
     public var invariantsBroken: [String] = []
     public var memory: Memory?
 
+    /// Codes that mean the server failed a call, not that it answered one: what a soak must not see.
+    /// (Refusals, RESOURCE_EXHAUSTED and PERMISSION_DENIED, and answers such as ALREADY_EXISTS for
+    /// seats someone else took, are the server working.)
+    public static let failureCodes: Set<String> = ["INTERNAL", "UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED", "UNKNOWN", "DATA_LOSS", "CANCELLED"]
+
+    /// Calls the server failed, by code.
+    public var failures: [String: Int] { figures.errors.filter { Self.failureCodes.contains($0.key) } }
+
     /// Bot calls refused (limited or blocked), and human calls refused, as shares of their calls.
     public var botsRefusedShare: Double? { share(figures.roles.filter { $0.role.isBot }) }
     public var humansRefusedShare: Double? { share(figures.roles.filter { !$0.role.isBot }) }
@@ -86,6 +94,8 @@ public struct SoakReport: Codable, Sendable {
         }
         let errors = f.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         lines.append("errors: \(errors.isEmpty ? "none" : errors.joined(separator: ", "))")
+        let failed = failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        lines.append("server failures (\(Self.failureCodes.sorted().joined(separator: ", "))): \(failed.isEmpty ? "none" : failed.joined(separator: ", "))")
         if f.outcomes.values.contains(where: { $0 > 0 }) {
             lines.append("funnel: " + Outcome.allCases.map { "\($0.rawValue) \(f.outcomes[$0.rawValue] ?? 0)" }.joined(separator: ", "))
         }

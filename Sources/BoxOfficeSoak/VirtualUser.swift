@@ -111,6 +111,8 @@ public struct VirtualUser: Sendable {
             // Told to wait, people wait; bots retry after at most a second. Neither spins.
             let wait = Int(response.status.retryAfterMs)
             try await Task.sleep(until: min(.now + .milliseconds(role.isBot ? min(wait, 1_000) : wait), budget.end))
+            // The wait was the user's choice, not the server's queue: its next arrival is from now on.
+            if let arrival = nextArrival, arrival < .now { nextArrival = .now }
         }
         return response
     }

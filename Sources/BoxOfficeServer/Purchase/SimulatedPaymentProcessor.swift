@@ -1,4 +1,5 @@
 import BoxOfficeCore
+import DequeModule
 import Synchronization
 
 /// The built-in gateway: a processor simulated in memory with the industry's test card numbers.
@@ -7,7 +8,10 @@ import Synchronization
 /// - 4000 0000 0000 0002 is declined: FAILED_PRECONDITION "card declined".
 /// - 4000 0000 0000 0119 fails as if the processor were down: UNAVAILABLE, retry after a second.
 ///
-/// It keeps every charge it made (never the card), so tests can count charges and refunds.
+/// It keeps its latest charges (never the card), so tests can count charges and refunds, and
+/// forgets older ones so that a server running for weeks on it does not grow by every sale: a
+/// refund of a forgotten charge is honoured as after a restart, and a forgotten charge's
+/// idempotency key no longer answers (the server's own idempotency keys still do).
 public final class SimulatedPaymentProcessor: PaymentGateway {
     public static let approvedCard = "4242424242424242"
     public static let declinedCard = "4000000000000002"
@@ -22,11 +26,18 @@ public final class SimulatedPaymentProcessor: PaymentGateway {
         var chargeByKey: [String: String] = [:]
         var keyByCharge: [String: String] = [:]
         var nextReference = 1
+        /// References oldest first, to forget the oldest beyond `retainedCharges`.
+        var order: Deque<String> = []
     }
 
     private let ledger = Mutex(Ledger())
+    /// How many of the latest charges the simulation remembers.
+    public let retainedCharges: Int
 
-    public init() {}
+    public init(retainedCharges: Int = 10_000) {
+        precondition(retainedCharges > 0, "the simulation must remember at least one charge")
+        self.retainedCharges = retainedCharges
+    }
 
     /// A copy of what the processor has done so far.
     public var snapshot: Ledger { ledger.withLock { $0 } }
@@ -49,9 +60,16 @@ public final class SimulatedPaymentProcessor: PaymentGateway {
             let charge = PaymentCharge(reference: reference, amountCents: amountCents,
                                        cardBrand: card.brand.rawValue, cardLastFour: card.lastFour)
             ledger.charges[reference] = charge
+            ledger.order.append(reference)
             if !idempotencyKey.isEmpty {
                 ledger.chargeByKey[idempotencyKey] = reference
                 ledger.keyByCharge[reference] = idempotencyKey
+            }
+            while ledger.order.count > retainedCharges {
+                let oldest = ledger.order.removeFirst()
+                ledger.charges[oldest] = nil
+                ledger.refunded[oldest] = nil
+                if let key = ledger.keyByCharge.removeValue(forKey: oldest) { ledger.chargeByKey[key] = nil }
             }
             return charge
         }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The figures in BENCHMARKS.md, side by side in one run on this machine: the two baselines (a bare
+# NIO server answering the same frames; BoxOffice's booking writes on bare SQLite), then browse,
+# durable bookings, the buy funnel and the opening-night race through BoxOffice.
+# Usage: scripts/benchmarks.sh [OUT_DIR]        (builds release first; each run's JSON lands in OUT_DIR)
+#        scripts/benchmarks.sh soak RATE [SECONDS] [OUT_DIR]   the long soak (600 s): `mixed`, open loop at RATE/s
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release >/dev/null
+bin="$(swift build -c release --show-bin-path)"
+soak="$bin/boxoffice-soak"
+pid=""
+stop_server() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi; }
+trap stop_server EXIT
+
+# start_server DIR [boxofficed options...]: a fresh demo database; sets $pid and $port.
+start_server() {
+  local dir="$1"; shift
+  rm -f "$dir/bench.sqlite"*
+  "$bin/boxofficed" --port 0 --database "$dir/bench.sqlite" --password-hash-rounds 1000 --log-level warning "$@" \
+    >"$dir/server.out" 2>"$dir/server.err" &
+  pid=$!
+  until grep -q "boxofficed ready on" "$dir/server.out" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { cat "$dir/server.err" >&2; exit 1; }
+    sleep 0.5
+  done
+  port="$(grep -o 'ready on 127.0.0.1:[0-9]*' "$dir/server.out" | cut -d: -f2)"
+}
+
+run() { # run NAME ARGS...: one soak run, its report printed and kept as NAME.json
+  local name="$1"; shift
+  echo "==> $name: boxoffice-soak $*"
+  "$soak" --quiet --json "$out/$name.json" "$@"
+  echo
+}
+
+if [ "${1:-}" = "soak" ]; then
+  rate="${2:?usage: scripts/benchmarks.sh soak RATE [SECONDS] [OUT_DIR]}"
+  seconds="${3:-600}"
+  out="${4:-$(mktemp -d)}"; mkdir -p "$out"
+  start_server "$out"
+  run soak-mixed --server "127.0.0.1:$port" --scenario mixed --rate "$rate" --users 4000 --connections 32 \
+    --duration "$seconds" --warmup 30 --database "$out/bench.sqlite" --server-pid "$pid"
+  exit 0
+fi
+
+out="${1:-$(mktemp -d)}"; mkdir -p "$out"
+echo "machine: $(nproc) cores, $(uname -sr); swift $(swift --version 2>&1 | head -1 | grep -o '[0-9][0-9.]*' | head -1); results in $out"
+echo
+
+run echo-16 --scenario echo --users 16 --connections 16 --duration 10
+run echo-64 --scenario echo --users 64 --connections 16 --duration 10
+run storage --scenario storage --duration 20
+
+# Throughput runs: the guard trusts loopback, as for a load balancer's health checks.
+start_server "$out" --trusted 127.0.0.0/8
+run hot-show --server "127.0.0.1:$port" --scenario hot-show --users 20000 --connections 16 --database "$out/bench.sqlite"
+run browse-16 --server "127.0.0.1:$port" --scenario browse --users 16 --connections 16 --duration 10
+run browse-64 --server "127.0.0.1:$port" --scenario browse --users 64 --connections 16 --duration 10
+run purchase-64 --server "127.0.0.1:$port" --scenario purchase --users 64 --connections 16 --duration 10 --database "$out/bench.sqlite"
+run purchase-256 --server "127.0.0.1:$port" --scenario purchase --users 256 --connections 16 --duration 10 --database "$out/bench.sqlite"
+run buy-64 --server "127.0.0.1:$port" --scenario buy --users 64 --connections 16 --duration 10 --database "$out/bench.sqlite"
+stop_server
+
+# The guard on: people and bots together.
+start_server "$out"
+run bots --server "127.0.0.1:$port" --scenario bots --users 128 --connections 32 --duration 60 --database "$out/bench.sqlite" --server-pid "$pid"
+stop_server
