@@ -40,7 +40,7 @@ if [ "${1:-}" = "soak" ]; then
   out="${4:-$(mktemp -d)}"; mkdir -p "$out"
   start_server "$out"
   run soak-mixed --server "127.0.0.1:$port" --scenario mixed --rate "$rate" --users 4000 --connections 32 \
-    --duration "$seconds" --warmup 30 --database "$out/bench.sqlite" --server-pid "$pid"
+    --duration "$seconds" --warmup 60 --database "$out/bench.sqlite" --server-pid "$pid"
   exit 0
 fi
 

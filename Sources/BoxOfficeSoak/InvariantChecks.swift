@@ -59,31 +59,14 @@ struct InvariantChecks {
         }
     }
 
-    /// Runs `check` over `items` on a few connections at a time, each used for at most 20 items and
+    /// Runs `check` over `items` on 8 connections at a time, each used for at most 20 items and
     /// from its own address, so a guarded server's per-address limits and scraping sign stay quiet.
     private static func concurrently<Item: Sendable>(
         _ items: [Item], server: ServerAddress, check: @escaping @Sendable (BoxOfficeClient, Item) async throws -> [String]
     ) async throws -> [String] {
-        let chunks = stride(from: 0, to: items.count, by: 20).map { Array(items[$0..<min($0 + 20, items.count)]) }
-        return try await withThrowingTaskGroup(of: [String].self) { group in
-            var next = 0
-            func addChunk() {
-                let chunk = chunks[next]
-                next += 1
-                group.addTask {
-                    let client = try await server.connect()
-                    var failures: [String] = []
-                    for item in chunk { failures += try await check(client, item) }
-                    await client.close()
-                    return failures
-                }
-            }
-            for _ in 0..<min(8, chunks.count) { addChunk() }
+        try await server.onFreshConnections(items, perConnection: 20, width: 8) { client, chunk in
             var failures: [String] = []
-            while let part = try await group.next() {
-                failures += part
-                if next < chunks.count { addChunk() }
-            }
+            for item in chunk { failures += try await check(client, item) }
             return failures
         }
     }

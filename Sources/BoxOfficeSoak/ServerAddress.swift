@@ -53,6 +53,37 @@ public struct ServerAddress: Sendable, CustomStringConvertible {
     }
 }
 
+extension ServerAddress {
+    /// Runs `work` on `items` in chunks of `perConnection`, each chunk over a fresh connection (from
+    /// its own address on loopback), at most `width` chunks at a time; returns what they gathered.
+    /// For the tool's setup and checks, which must stay under a guarded server's per-address limits.
+    func onFreshConnections<Item: Sendable, Gathered: Sendable>(
+        _ items: [Item], perConnection: Int, width: Int,
+        _ work: @escaping @Sendable (BoxOfficeClient, ArraySlice<Item>) async throws -> [Gathered]
+    ) async throws -> [Gathered] {
+        let chunks = stride(from: 0, to: items.count, by: perConnection).map { items[$0..<min($0 + perConnection, items.count)] }
+        return try await withThrowingTaskGroup(of: [Gathered].self) { group in
+            var next = 0
+            func startNext() {
+                let chunk = chunks[next]
+                next += 1
+                group.addTask {
+                    let client = try await connect()
+                    defer { Task { await client.close() } }
+                    return try await work(client, chunk)
+                }
+            }
+            for _ in 0..<min(width, chunks.count) { startNext() }
+            var gathered: [Gathered] = []
+            while let part = try await group.next() {
+                gathered += part
+                if next < chunks.count { startNext() }
+            }
+            return gathered
+        }
+    }
+}
+
 extension BoxOfficeClient {
     /// Sends `call`, waiting out rate limits (RESOURCE_EXHAUSTED with retry_after_ms) up to
     /// `attempts` times: for the tool's own setup and checks, which must not fail on a guarded server.
@@ -77,33 +108,16 @@ enum Accounts {
     /// (Run the server with a low `--password-hash-rounds` for thousands.)
     static func signUp(_ count: Int, at server: ServerAddress, label: String) async throws -> [String] {
         let run = UInt64(Date().timeIntervalSince1970 * 1000)
-        let batches = stride(from: 0, to: count, by: perAddress).map { $0..<min($0 + perAddress, count) }
-        return try await withThrowingTaskGroup(of: [String].self) { group in
-            var next = 0
-            func addBatch() {
-                let batch = batches[next]
-                next += 1
-                group.addTask {
-                    let client = try await server.connect()
-                    defer { Task { await client.close() } }
-                    var tokens: [String] = []
-                    for user in batch {
-                        let answer = try await client.sendPatiently(.signUp(.with {
-                            $0.email = "\(label)-\(run)-\(user)@example.com"
-                            $0.name = "\(label) \(user)"
-                            $0.password = "soak password \(run)"
-                        }))
-                        guard case .signUp(let session) = answer.result else { throw BoxOfficeError(answer.status) }
-                        tokens.append(session.token)
-                    }
-                    return tokens
-                }
-            }
-            for _ in 0..<min(32, batches.count) { addBatch() }
+        return try await server.onFreshConnections(Array(0..<count), perConnection: perAddress, width: 32) { client, users in
             var tokens: [String] = []
-            while let batch = try await group.next() {
-                tokens += batch
-                if next < batches.count { addBatch() }
+            for user in users {
+                let answer = try await client.sendPatiently(.signUp(.with {
+                    $0.email = "\(label)-\(run)-\(user)@example.com"
+                    $0.name = "\(label) \(user)"
+                    $0.password = "soak password \(run)"
+                }))
+                guard case .signUp(let session) = answer.result else { throw BoxOfficeError(answer.status) }
+                tokens.append(session.token)
             }
             return tokens
         }

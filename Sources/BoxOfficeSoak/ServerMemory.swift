@@ -8,6 +8,9 @@ final class ServerMemory: @unchecked Sendable {
     private var start: Double?
     private var last = 0.0
     private var most = 0.0
+    private var readings = 0
+    /// One reading a minute, from the start: the shape of the curve, not just its ends.
+    private var minutes: [Double] = []
 
     init(pid: Int32) { self.pid = pid }
 
@@ -25,12 +28,14 @@ final class ServerMemory: @unchecked Sendable {
         guard measuring, let now = Self.residentMiB(of: pid) else { return }
         lock.withLock {
             if start == nil { start = now }
+            if readings % 60 == 0 { minutes.append(now) }
+            readings += 1
             last = now
             most = max(most, now)
         }
     }
 
     var figures: SoakReport.Memory? {
-        lock.withLock { start.map { SoakReport.Memory(startMiB: $0, endMiB: last, maxMiB: most) } }
+        lock.withLock { start.map { SoakReport.Memory(startMiB: $0, endMiB: last, maxMiB: most, byMinuteMiB: minutes) } }
     }
 }

@@ -43,6 +43,8 @@ public struct SoakReport: Codable, Sendable {
     public struct Memory: Codable, Sendable {
         /// Resident set of the server process, in MiB: when measuring began, at the end, and the most seen.
         public var startMiB, endMiB, maxMiB: Double
+        /// A reading each minute from the start.
+        public var byMinuteMiB: [Double] = []
         public var growth: Double { startMiB == 0 ? 0 : (endMiB - startMiB) / startMiB }
     }
 
@@ -109,7 +111,8 @@ public struct SoakReport: Codable, Sendable {
         }
         if let memory {
             lines.append("server memory: \(format(memory.startMiB, 1)) MiB at start, \(format(memory.endMiB, 1)) MiB at end "
-                         + "(\(percent(memory.growth)) change), \(format(memory.maxMiB, 1)) MiB at most")
+                         + "(\(percent(memory.growth)) change), \(format(memory.maxMiB, 1)) MiB at most"
+                         + (memory.byMinuteMiB.count > 1 ? "; by minute: " + memory.byMinuteMiB.map { format($0, 0) }.joined(separator: ", ") : ""))
         }
         if !invariantsChecked.isEmpty {
             if invariantsBroken.isEmpty {

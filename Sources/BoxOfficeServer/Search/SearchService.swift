@@ -17,6 +17,8 @@ final class SearchService: Sendable {
     let seats: any SeatAvailability
     let localTime: LocalTime
     let clock: WallClock
+    /// Seat maps' screens, encoded once per state of a showtime's seats.
+    let screens = ScreenEncodingCache()
 
     init(reader: CatalogueReader, seats: any SeatAvailability, localTime: LocalTime, clock: WallClock) {
         self.reader = reader
@@ -176,10 +178,11 @@ final class SearchService: Sendable {
         }
         let taken = try await seats.takenSeats(of: showtime)
         let heldOnly = taken.held.subtracting(taken.sold)
+        let screenField = try screens.screenField(showtimeID: id, taken: taken) { .init(screen, taken: taken) }
         return .with {
             $0.showtime = .init(showtime, seatsLeft: showtime.capacity - heldOnly.count - taken.sold.count,
                                 distanceMiles: 0, localTime: localTime)
-            $0.screen = .init(screen, taken: taken)
+            $0.unknownFields = screenField  // the screen, already encoded (see ScreenEncodingCache)
             $0.sold = UInt32(taken.sold.count)
             $0.held = UInt32(heldOnly.count)
             $0.available = UInt32(max(0, screen.layout.capacity - taken.sold.count - heldOnly.count))

@@ -6,8 +6,9 @@ import GRDB
 /// The storage baseline: BoxOffice's own booking writes (the hold's transaction, then the purchase's:
 /// booking, tickets, idempotency key, seats marked sold) on a fresh SQLite file with the server's
 /// durability (WAL, synchronous=FULL), from one writer, with no server in between. Run with one
-/// booking per transaction (every booking pays its own two fsyncs) and with the group commit's
-/// batches, to show what the single write pipeline can carry here.
+/// booking per transaction (every booking pays its own two fsyncs), with 22 (the batch the
+/// server's group commit reaches under load) and with 64 (ANCHORS.md's batch), to show what the
+/// single write pipeline can carry here.
 enum StorageBaseline {
     static func run(seconds: Double, batchSizes: [Int], recorder: Recorder) throws -> [String] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("boxoffice-storage-\(UUID().uuidString)")
