@@ -103,7 +103,7 @@ public enum Soak {
         let once = scenario == .hotShow
         let warmup = once ? 0 : options.warmup
         let seconds = options.duration ?? (options.calls == nil ? 10 : 86_400)
-        let budget = RunBudget(end: .now + .seconds(once ? 86_400 : warmup + seconds), maxCalls: options.calls)
+        let budget = RunBudget(duration: .seconds(once ? 86_400 : seconds), maxCalls: options.calls)
         let users = (0..<options.users).map { index in
             let connection = index % clients.count
             let role = scenario.role(ofConnection: connection, of: clients.count)

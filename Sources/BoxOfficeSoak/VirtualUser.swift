@@ -16,23 +16,31 @@ public enum Pacing: Sendable, Equatable {
     case open(rate: Double)
 }
 
-/// When the run is over: a deadline, and optionally a number of measured calls.
+/// When the run is over: `duration` after measuring starts (however long the warm-up really
+/// took), and optionally after a number of measured calls.
 final class RunBudget: Sendable {
-    let end: ContinuousClock.Instant
+    let duration: Duration
     let maxCalls: Int?
+    private let deadline = Mutex<ContinuousClock.Instant?>(nil)
     private let measured = Atomic<Int>(0)
     private let measuring = Atomic<Bool>(false)
 
-    init(end: ContinuousClock.Instant, maxCalls: Int?) {
-        self.end = end
+    init(duration: Duration, maxCalls: Int?) {
+        self.duration = duration
         self.maxCalls = maxCalls
     }
 
-    func startMeasuring() { measuring.store(true, ordering: .releasing) }
+    /// The deadline, or the far future while warming up.
+    var end: ContinuousClock.Instant { deadline.withLock { $0 } ?? .now + .seconds(86_400) }
+
+    func startMeasuring() {
+        deadline.withLock { $0 = .now + duration }
+        measuring.store(true, ordering: .releasing)
+    }
 
     /// Takes the right to make one more call, or throws `RunOver`.
     func claim() throws(RunOver) {
-        guard ContinuousClock.now < end else { throw RunOver() }
+        if let end = deadline.withLock({ $0 }), ContinuousClock.now >= end { throw RunOver() }
         if let maxCalls, measuring.load(ordering: .acquiring), measured.add(1, ordering: .relaxed).newValue > maxCalls {
             throw RunOver()
         }

@@ -52,7 +52,7 @@ enum BotJourneys {
     /// The showtimes on `date` (empty: today) of the theatres near the bot's metro.
     private static func showtimes(_ user: inout VirtualUser, date: String) async throws -> [Int64] {
         let zip = user.random.pick(CatalogueSample.zips)
-        let theatres = try await user.send(.searchTheatres(.with { $0.near = .with { $0.zip = zip }; $0.pageSize = 10 }))
+        let theatres = try await user.send(.searchTheatres(.with { $0.near = .with { $0.zip = zip }; $0.pageSize = 3 }))
         guard case .searchTheatres(let found) = theatres.result else { return [] }
         var ids: [Int64] = []
         for theatre in found.theatres {
