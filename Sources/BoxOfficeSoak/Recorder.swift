@@ -71,21 +71,19 @@ public final class Recorder: Sendable {
     public func record(_ kind: String, role: Role, microseconds: UInt64, status: Boxoffice_V1_StatusCode) {
         state.withLock { state in
             let clamped = min(microseconds, Self.highestMicroseconds)
-            var stats = state.calls[kind] ?? CallStats()
-            _ = stats.latency.record(clamped)
-            var roleStats = state.roles[role] ?? RoleStats()
-            roleStats.calls += 1
+            // Changed in place: a copy taken out of the dictionary would copy the histogram's
+            // counts on every call.
+            _ = state.calls[kind, default: CallStats()].latency.record(clamped)
+            state.roles[role, default: RoleStats()].calls += 1
             if status == .ok {
-                stats.ok += 1
+                state.calls[kind]!.ok += 1
             } else {
                 let code = BoxOfficeError.Code(rawValue: status.rawValue).name
-                stats.errors[code, default: 0] += 1
+                state.calls[kind]!.errors[code, default: 0] += 1
                 state.intervalErrors[code, default: 0] += 1
-                if status == .resourceExhausted { roleStats.limited += 1 }
-                if status == .permissionDenied { roleStats.blocked += 1 }
+                if status == .resourceExhausted { state.roles[role]!.limited += 1 }
+                if status == .permissionDenied { state.roles[role]!.blocked += 1 }
             }
-            state.calls[kind] = stats
-            state.roles[role] = roleStats
             _ = state.all.record(clamped)
             state.intervalCalls += 1
         }

@@ -1,16 +1,20 @@
 import Foundation
+import Synchronization
 
 /// The server process's resident memory, read from /proc each second of the run (Linux), to show
 /// whether a long soak leaks.
-final class ServerMemory: @unchecked Sendable {
+final class ServerMemory: Sendable {
+    private struct Readings {
+        var start: Double?
+        var last = 0.0
+        var most = 0.0
+        var count = 0
+        /// One reading a minute, from the start: the shape of the curve, not just its ends.
+        var minutes: [Double] = []
+    }
+
     private let pid: Int32
-    private let lock = NSLock()
-    private var start: Double?
-    private var last = 0.0
-    private var most = 0.0
-    private var readings = 0
-    /// One reading a minute, from the start: the shape of the curve, not just its ends.
-    private var minutes: [Double] = []
+    private let readings = Mutex(Readings())
 
     init(pid: Int32) { self.pid = pid }
 
@@ -26,16 +30,18 @@ final class ServerMemory: @unchecked Sendable {
     /// One reading; the first after `measuring` becomes true is the baseline.
     func sample(measuring: Bool) {
         guard measuring, let now = Self.residentMiB(of: pid) else { return }
-        lock.withLock {
-            if start == nil { start = now }
-            if readings % 60 == 0 { minutes.append(now) }
-            readings += 1
-            last = now
-            most = max(most, now)
+        readings.withLock { readings in
+            if readings.start == nil { readings.start = now }
+            if readings.count % 60 == 0 { readings.minutes.append(now) }
+            readings.count += 1
+            readings.last = now
+            readings.most = max(readings.most, now)
         }
     }
 
     var figures: SoakReport.Memory? {
-        lock.withLock { start.map { SoakReport.Memory(startMiB: $0, endMiB: last, maxMiB: most, byMinuteMiB: minutes) } }
+        readings.withLock { readings in
+            readings.start.map { SoakReport.Memory(startMiB: $0, endMiB: readings.last, maxMiB: readings.most, byMinuteMiB: readings.minutes) }
+        }
     }
 }

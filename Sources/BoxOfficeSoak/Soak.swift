@@ -80,7 +80,7 @@ public enum Soak {
             notes.append("\(showtimes.count) showtimes on sale, each opened before the run")
             journey = { try await PeopleJourneys.book(&$0, showtimes: showtimes) }
         case .hotShow:
-            let show = try await HotShow.pickShowtime(client: clients[0])
+            let show = try await HotShow.pickShowtime(client: clients[0], lastDay: saleDate)
             hotShow = show
             notes.append("showtime \(show.id): \(show.capacity) seats, \(options.users) buyers at once")
             journey = { user in if try await HotShow.race(&user, showtime: show.id) { answered.add() } }
@@ -143,17 +143,17 @@ public enum Soak {
     private static func drive(_ users: [VirtualUser], once: Bool, warmup: Double, recorder: Recorder, budget: RunBudget,
                               memory: ServerMemory?, liveLines: Bool,
                               journey: @escaping @Sendable (inout VirtualUser) async throws -> Void) async throws -> Double {
-        let measuring = Flag()
         let started = ContinuousClock.now
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 let tick = recorder.tick()
-                memory?.sample(measuring: measuring.isSet)
+                let measuring = budget.isMeasuring
+                memory?.sample(measuring: measuring)
                 guard liveLines else { continue }
                 let errors = tick.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 let elapsed = Int((ContinuousClock.now - started).seconds.rounded())
-                let line = "[\(measuring.isSet ? "" : "warm-up ")\(elapsed) s] \(tick.calls) calls/s, "
+                let line = "[\(measuring ? "" : "warm-up ")\(elapsed) s] \(tick.calls) calls/s, "
                     + "p99 so far \(format(Double(tick.p99Microseconds) / 1000)) ms, errors: \(errors.isEmpty ? "none" : errors.joined(separator: ", "))\n"
                 FileHandle.standardError.write(Data(line.utf8))
             }
@@ -172,7 +172,6 @@ public enum Soak {
             if warmup > 0 { try await Task.sleep(for: .seconds(warmup)) }
             recorder.startMeasuring()
             budget.startMeasuring()
-            measuring.set()
             measureStart = .now
             memory?.sample(measuring: true)
             try await group.waitForAll()
@@ -202,11 +201,4 @@ private final class Counter: Sendable {
     private let count = Atomic<Int>(0)
     func add() { count.add(1, ordering: .relaxed) }
     var value: Int { count.load(ordering: .relaxed) }
-}
-
-/// Set once, when measuring starts.
-private final class Flag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    func set() { flag.store(true, ordering: .releasing) }
-    var isSet: Bool { flag.load(ordering: .acquiring) }
 }

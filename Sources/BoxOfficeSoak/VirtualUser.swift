@@ -21,9 +21,9 @@ public enum Pacing: Sendable, Equatable {
 final class RunBudget: Sendable {
     let duration: Duration
     let maxCalls: Int?
+    /// Set when measuring starts; nil while warming up.
     private let deadline = Mutex<ContinuousClock.Instant?>(nil)
     private let measured = Atomic<Int>(0)
-    private let measuring = Atomic<Bool>(false)
 
     init(duration: Duration, maxCalls: Int?) {
         self.duration = duration
@@ -33,17 +33,17 @@ final class RunBudget: Sendable {
     /// The deadline, or the far future while warming up.
     var end: ContinuousClock.Instant { deadline.withLock { $0 } ?? .now + .seconds(86_400) }
 
+    var isMeasuring: Bool { deadline.withLock { $0 != nil } }
+
     func startMeasuring() {
         deadline.withLock { $0 = .now + duration }
-        measuring.store(true, ordering: .releasing)
     }
 
-    /// Takes the right to make one more call, or throws `RunOver`.
+    /// Takes the right to make one more call, or throws `RunOver`. Warm-up calls are free.
     func claim() throws(RunOver) {
-        if let end = deadline.withLock({ $0 }), ContinuousClock.now >= end { throw RunOver() }
-        if let maxCalls, measuring.load(ordering: .acquiring), measured.add(1, ordering: .relaxed).newValue > maxCalls {
-            throw RunOver()
-        }
+        guard let end = deadline.withLock({ $0 }) else { return }
+        if ContinuousClock.now >= end { throw RunOver() }
+        if let maxCalls, measured.add(1, ordering: .relaxed).newValue > maxCalls { throw RunOver() }
     }
 }
 
@@ -110,8 +110,7 @@ public struct VirtualUser: Sendable {
         do {
             response = try await client.send(call, options: .init(idempotencyKey: idempotencyKey, authToken: token))
         } catch let error as BoxOfficeError {
-            response = Boxoffice_V1_Response()
-            response.status = .with { $0.code = Boxoffice_V1_StatusCode(rawValue: error.code.rawValue) ?? .unknown; $0.message = error.message }
+            response = .failure(callID: 0, error)
         }
         let took = ContinuousClock.now - intended
         recorder.record(call.name, role: role, microseconds: UInt64(max(0, took.microseconds)), status: response.status.code)

@@ -1,9 +1,9 @@
-import BoxOfficeCore
-import BoxOfficeProto
+public import BoxOfficeCore
+public import BoxOfficeProto
 
 extension Boxoffice_V1_Response {
     /// An answer carrying only a status.
-    static func failure(callID: UInt64, _ error: BoxOfficeError) -> Self {
+    public static func failure(callID: UInt64, _ error: BoxOfficeError) -> Self {
         var response = Self()
         response.callID = callID
         response.status = .init(error)
@@ -21,7 +21,7 @@ extension Boxoffice_V1_Response {
 }
 
 extension Boxoffice_V1_Status {
-    init(_ error: BoxOfficeError) {
+    public init(_ error: BoxOfficeError) {
         self.init()
         code = Boxoffice_V1_StatusCode(rawValue: error.code.rawValue) ?? .unknown
         message = error.message

@@ -8,10 +8,9 @@ import Foundation
 /// and buys them at once; a user told both are gone (ALREADY_EXISTS) stops. Wheelchair places and
 /// their companion seats are left for those who need them.
 enum HotShow {
-    /// The showtime nearest to 300 seats near New York that has sold nothing yet, on the
-    /// catalogue's last day: in the server's future whatever its clock says.
-    static func pickShowtime(client: BoxOfficeClient) async throws -> Boxoffice_V1_Showtime {
-        let lastDay = try await client.getInfo().catalogue.lastDate
+    /// The showtime nearest to 300 seats near New York that has sold nothing yet, on `lastDay`
+    /// (the run's sale date: the catalogue's last day, in the server's future whatever its clock says).
+    static func pickShowtime(client: BoxOfficeClient, lastDay: String) async throws -> Boxoffice_V1_Showtime {
         let shows = try await client.searchShowtimes(.with {
             $0.near = .with { $0.zip = "10001" }
             $0.date = lastDay
