@@ -37,11 +37,12 @@ let package = Package(
         ),
         // Domain values: errors and status codes, US locations, geography, dates, paging.
         .target(name: "BoxOfficeCore", swiftSettings: strict),
-        // The frame codec shared by server, client and soak tool.
+        // The frame codec and the one wire<->domain mapping (statuses, call names), shared by server,
+        // client and soak tool.
         .target(
             name: "BoxOfficeWire",
             dependencies: [
-                "BoxOfficeCore",
+                "BoxOfficeCore", "BoxOfficeProto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -59,11 +60,34 @@ let package = Package(
             resources: [.copy("Resources/us-zipcodes.csv")],
             swiftSettings: strict
         ),
+        // The guard's decisions: per-client GCRA rate limits, bot scores, bounded client tables,
+        // connection caps, trusted ranges. Pure values over an injected monotonic time; NIO only for
+        // the peer address.
+        .target(
+            name: "BoxOfficeGuard",
+            dependencies: [
+                "BoxOfficeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Seats and money: the seat allocator (an actor with group commit), holds, seat sets, best
+        // available, and the payment gateway with its simulated processor.
+        .target(
+            name: "BoxOfficeBooking",
+            dependencies: [
+                "BoxOfficeCore", "BoxOfficeStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
         // The server: pipeline, dispatcher, handlers, cache; a ServiceLifecycle `Service`.
         .target(
             name: "BoxOfficeServer",
             dependencies: [
-                "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeWire", "BoxOfficeStore",
+                "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeWire", "BoxOfficeStore", "BoxOfficeGuard", "BoxOfficeBooking",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -106,7 +130,7 @@ let package = Package(
         .target(
             name: "BoxOfficeTesting",
             dependencies: [
-                "BoxOfficeServer", "BoxOfficeStore", "BoxOfficeClient",
+                "BoxOfficeServer", "BoxOfficeBooking", "BoxOfficeGuard", "BoxOfficeCore", "BoxOfficeStore", "BoxOfficeClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -115,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "boxofficed",
             dependencies: [
-                "BoxOfficeServer", "BoxOfficeStore",
+                "BoxOfficeServer", "BoxOfficeGuard", "BoxOfficeStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,12 +149,13 @@ let package = Package(
         ),
         .executableTarget(name: "boxoffice", dependencies: ["BoxOfficeCLI"], swiftSettings: strict),
         // The load, soak and race tool's engine: virtual users and their journeys, open and closed
-        // loops, the recorder and report, the invariant checks, and the baselines.
+        // loops, the recorder and report, the invariant checks, and the echo baseline. A client:
+        // the in-process micro-benchmarks live in the Benchmarks package.
         .target(
             name: "BoxOfficeSoak",
             dependencies: [
-                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeServer", "BoxOfficeStore", "BoxOfficeWire",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                // Store only for the read-only invariant check of `--database`; never the server.
+                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeStore", "BoxOfficeWire",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -158,29 +183,27 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BoxOfficeStoreTests", dependencies: ["BoxOfficeStore", "BoxOfficeCore"]),
+        .testTarget(name: "BoxOfficeGuardTests", dependencies: ["BoxOfficeGuard", "BoxOfficeCore"]),
         .testTarget(
-            name: "BoxOfficeServerTests",
+            name: "BoxOfficeBookingTests",
             dependencies: [
-                "BoxOfficeServer", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", "BoxOfficeWire", "BoxOfficeStore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "BoxOfficeBooking", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
-            name: "BoxOfficeGuardTests",
-            dependencies: ["BoxOfficeServer", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", "BoxOfficeCore"]
+            name: "BoxOfficeServerTests",
+            dependencies: [
+                "BoxOfficeServer", "BoxOfficeGuard", "BoxOfficeBooking", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto",
+                "BoxOfficeWire", "BoxOfficeStore", "BoxOfficeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "BoxOfficeSoakTests",
             dependencies: ["BoxOfficeSoak", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "BoxOfficeCLITests", dependencies: ["BoxOfficeCLI", "BoxOfficeTesting", "BoxOfficeClient"]),
-        .testTarget(
-            name: "BoxOfficeBookingTests",
-            dependencies: [
-                "BoxOfficeServer", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto",
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ]
-        ),
     ]
 )

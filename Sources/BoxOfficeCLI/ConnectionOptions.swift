@@ -34,14 +34,14 @@ struct ConnectionOptions: ParsableArguments {
         return (host, port)
     }
 
-    var callOptions: BoxOfficeClient.CallOptions {
+    var callOptions: BoxOfficeConnection.CallOptions {
         .init(deadline: .milliseconds(Int64(deadline)))
     }
 
     /// Connects, runs `body`, and closes, whatever happens.
-    func withClient<T>(_ body: (BoxOfficeClient) async throws -> T) async throws -> T {
+    func withClient<T>(_ body: (BoxOfficeConnection) async throws -> T) async throws -> T {
         let (host, port) = try endpoint()
-        let client = try await BoxOfficeClient.connect(host: host, port: port)
+        let client = try await BoxOfficeConnection.connect(host: host, port: port)
         client.authToken = TokenFile.load()
         do {
             let value = try await body(client)

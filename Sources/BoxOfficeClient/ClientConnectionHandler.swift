@@ -10,6 +10,11 @@ struct OutgoingCall: Sendable {
     var timeout: TimeAmount
 }
 
+/// Asks the connection to stop waiting for a call whose caller was cancelled; its late answer is dropped.
+struct CancelCall: Sendable {
+    var callID: UInt64
+}
+
 /// Matches answers to calls by `call_id`, so many calls share one connection and may be answered
 /// in any order. Fails every waiting call with a clear status when the connection ends.
 final class ClientConnectionHandler: ChannelDuplexHandler {
@@ -35,7 +40,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         let frame: ByteBuffer
         do {
-            frame = try context.channel.allocator.frame(of: call.request)
+            frame = try FrameCoding.frame(of: call.request, allocator: context.channel.allocator)
         } catch {
             call.response.fail(BoxOfficeError(.invalidArgument, "the request did not encode: \(error)"))
             promise?.fail(error)
@@ -77,7 +82,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         let frame = unwrapInboundIn(data)
         let response: Boxoffice_V1_Response
         do {
-            response = try Boxoffice_V1_Response(frame: frame)
+            response = try FrameCoding.decode(Boxoffice_V1_Response.self, from: frame)
         } catch {
             failAll(BoxOfficeError(.internalError, "the server sent a frame that is not a boxoffice.v1.Response"), context: context)
             return
@@ -85,10 +90,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         if let call = waiting.removeValue(forKey: response.callID) {
             call.timeout.cancel()
             call.promise.succeed(response)
-        } else if response.status.code != .ok {
-            // An answer to no call of ours (call_id 0) is about the connection: an oversized frame,
-            // a frame that did not decode. It concerns every call still waiting.
-            failAll(BoxOfficeError(response.status), context: context)
+        } else if response.callID == 0, response.status.code != .ok {
+            // An answer to call_id 0 is about the connection: an oversized frame, a frame that did
+            // not decode. It concerns every call still waiting. (A late answer to a call that timed
+            // out or was cancelled names its own id and is dropped.)
+            failAll(response.status.error, context: context)
         }
     }
 
@@ -106,6 +112,18 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         failAll(reason, context: context)
     }
 
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let cancel = event as? CancelCall else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        if let call = waiting.removeValue(forKey: cancel.callID) {
+            call.timeout.cancel()
+            call.promise.fail(BoxOfficeError(.cancelled, "the call was cancelled by its caller"))
+        }
+        promise?.succeed()
+    }
+
     private func timedOut(_ callID: UInt64, after timeout: TimeAmount) {
         guard let call = waiting.removeValue(forKey: callID) else { return }
         call.promise.fail(BoxOfficeError(.deadlineExceeded, "no answer within \(timeout.nanoseconds / 1_000_000) ms"))
@@ -120,12 +138,5 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             call.promise.fail(error)
         }
         context?.close(promise: nil)
-    }
-}
-
-extension BoxOfficeError {
-    /// The error a non-OK status stands for.
-    public init(_ status: Boxoffice_V1_Status) {
-        self.init(Code(rawValue: status.code.rawValue), status.message, retryAfterMilliseconds: status.retryAfterMs)
     }
 }

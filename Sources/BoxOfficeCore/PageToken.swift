@@ -1,9 +1,6 @@
 /// Paging over a list whose order is stable: the token carries the offset of the next item and a
 /// fingerprint of the query, so a token from one search is refused by another.
 public struct PageRequest: Hashable, Sendable {
-    public static let defaultSize = 20
-    public static let maxSize = 100
-
     public var offset: Int
     public var size: Int
     public var fingerprint: UInt64
@@ -11,7 +8,7 @@ public struct PageRequest: Hashable, Sendable {
     /// Reads `page_size` and `page_token`; `query` is any text that identifies the search.
     public init(size requestedSize: UInt32, token: String, query: String) throws(BoxOfficeError) {
         self.fingerprint = PageRequest.fingerprint(of: query)
-        self.size = requestedSize == 0 ? PageRequest.defaultSize : min(Int(requestedSize), PageRequest.maxSize)
+        self.size = requestedSize == 0 ? ProtocolLimits.defaultPageSize : min(Int(requestedSize), ProtocolLimits.maxPageSize)
         if token.isEmpty {
             self.offset = 0
             return

@@ -1,3 +1,6 @@
+import BoxOfficeCore
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeStore
 import Foundation
 import Logging
@@ -11,9 +14,10 @@ struct ServerComponents {
     let callGuard: CallGuard
     let connections: ConnectionLimiter
 
-    init(configuration: ServerConfiguration, store: CatalogueStore, threadPool: NIOThreadPool, clock: WallClock,
+    init(configuration: ServerConfiguration, store: CatalogueStore, threadPool: NIOThreadPool, clock: any TimeSource,
          paymentGateway: any PaymentGateway, metrics: ServerMetrics, logger: Logger) throws {
-        let localTime = LocalTime()
+        // Every zone the catalogue names is looked up now: an unknown one stops the start, not a call.
+        let localTime = try LocalTime(preloading: store.timeZoneNames())
         let reader = CatalogueReader(store: store, threadPool: threadPool, configuration: configuration, metrics: metrics)
         let secret = configuration.signingSecret ?? Data((0..<32).map { _ in UInt8.random(in: 0...255) })
         let accounts = try AccountService(
@@ -28,7 +32,7 @@ struct ServerComponents {
         callGuard = CallGuard(
             limiter: configuration.rateLimits.map { RateLimiter(policy: $0, maxClients: configuration.maxTrackedClients) },
             bots: configuration.botPolicy.map {
-                BotGuard(policy: $0, maxClients: configuration.maxTrackedClients, startMilliseconds: clock.nowMilliseconds)
+                BotGuard(policy: $0, maxClients: configuration.maxTrackedClients, startMilliseconds: clock.monotonicMilliseconds)
             },
             trusted: configuration.trustedNetworks, clock: clock, metrics: metrics, logger: logger)
         connections = ConnectionLimiter(maxConnections: configuration.maxConnections,
@@ -52,7 +56,7 @@ struct ServerComponents {
     /// Once a second: ends expired holds in SQLite (until then an expired hold already blocks
     /// nothing) and tells the bot guard whose they were; once a minute: forgets idempotency keys
     /// past their 24 hours. Runs until cancelled.
-    func housekeeping(store: CatalogueStore, clock: WallClock, metrics: ServerMetrics, logger: Logger) async {
+    func housekeeping(store: CatalogueStore, clock: any TimeSource, metrics: ServerMetrics, logger: Logger) async {
         var tick = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))

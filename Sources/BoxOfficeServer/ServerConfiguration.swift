@@ -1,3 +1,5 @@
+public import BoxOfficeBooking
+public import BoxOfficeGuard
 import BoxOfficeWire
 public import Foundation
 import NIOCore

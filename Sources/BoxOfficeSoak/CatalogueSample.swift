@@ -11,12 +11,12 @@ enum CatalogueSample {
 
     /// The day whose showtimes a run sells: the catalogue's last, in the server's future whatever
     /// its clock (or this machine's) says, so holds stay possible through any run.
-    static func saleDate(client: BoxOfficeClient) async throws -> String {
+    static func saleDate(client: BoxOfficeConnection) async throws -> String {
         try await client.getInfo().catalogue.lastDate
     }
 
     /// Showtimes near the sample's ZIP codes on `date`, at most `limit`, in id order.
-    static func showtimesOnSale(client: BoxOfficeClient, date: String, limit: Int) async throws -> [Int64] {
+    static func showtimesOnSale(client: BoxOfficeConnection, date: String, limit: Int) async throws -> [Int64] {
         var showtimeIDs: Set<Int64> = []
         for zip in zips {
             let theatres = try? await client.searchTheatres(.with { $0.near = .with { $0.zip = zip }; $0.pageSize = 100 })
@@ -39,7 +39,7 @@ enum CatalogueSample {
 
     /// Reads every showtime's seat map once, so the run measures selling seats, not a server's
     /// first look at thousands of showtimes (as at a box office where tonight's shows are on sale).
-    static func open(_ showtimeIDs: [Int64], client: BoxOfficeClient) async throws {
+    static func open(_ showtimeIDs: [Int64], client: BoxOfficeConnection) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for chunk in stride(from: 0, to: showtimeIDs.count, by: 100) {
                 let ids = showtimeIDs[chunk..<min(chunk + 100, showtimeIDs.count)]

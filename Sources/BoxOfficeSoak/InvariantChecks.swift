@@ -1,7 +1,8 @@
 import BoxOfficeClient
 import BoxOfficeProto
 import Foundation
-import GRDB
+import BoxOfficeCore
+import BoxOfficeStore
 
 /// After a run, what the server says must agree with what the users saw. Each broken invariant
 /// names the seats, bookings or showtimes involved.
@@ -62,7 +63,7 @@ struct InvariantChecks {
     /// Runs `check` over `items` on 8 connections at a time, each used for at most 20 items and
     /// from its own address, so a guarded server's per-address limits and scraping sign stay quiet.
     private static func concurrently<Item: Sendable>(
-        _ items: [Item], server: ServerAddress, check: @escaping @Sendable (BoxOfficeClient, Item) async throws -> [String]
+        _ items: [Item], server: ServerAddress, check: @escaping @Sendable (BoxOfficeConnection, Item) async throws -> [String]
     ) async throws -> [String] {
         try await server.onFreshConnections(items, perConnection: 20, width: 8) { client, chunk in
             var failures: [String] = []
@@ -71,52 +72,12 @@ struct InvariantChecks {
         }
     }
 
-    /// In the SQLite file itself (`--database`), read-only while the server runs: no seat in two
-    /// claims or two confirmed bookings; each confirmed code stored exactly once and confirmed; in
-    /// every showtime touched, claims within capacity and every ticket still claiming its seat; no
-    /// hold expired more than the reaper's few seconds ago still claiming a seat.
+    /// In the SQLite file itself (`--database`), read-only while the server runs, by the store's own
+    /// invariant check; a hold expired more than the reaper's few seconds ago must not claim a seat.
     mutating func checkDatabase(path: String, touched: Set<Int64>, confirmedCodes: [String]) throws {
         checked.append("checked in the database too")
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        broken += try queue.read { db in
-            var failures: [String] = []
-            for row in try Row.fetchAll(db, sql: """
-                SELECT b.showtime_id, t.seat_label, group_concat(b.code) FROM tickets t JOIN bookings b ON b.code = t.booking_code
-                WHERE b.state = 'confirmed' GROUP BY b.showtime_id, t.seat_index HAVING count(*) > 1
-                """) {
-                failures.append("showtime \(row[0] as Int64) seat \(row[1] as String) is in bookings \(row[2] as String) (database)")
-            }
-            for code in confirmedCodes {
-                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM bookings WHERE code = ? AND state = 'confirmed'",
-                                             arguments: [code]) ?? 0
-                if count != 1 { failures.append("confirmed booking \(code) is stored \(count) times (database)") }
-            }
-            for showtime in touched.sorted() {
-                let capacity = try Int.fetchOne(db, sql: """
-                    SELECT sc.capacity FROM showtimes s JOIN screens sc ON sc.id = s.screen_id WHERE s.id = ?
-                    """, arguments: [showtime]) ?? 0
-                let claimed = try Int.fetchOne(db, sql: "SELECT count(*) FROM seat_claims WHERE showtime_id = ?", arguments: [showtime]) ?? 0
-                if claimed > capacity { failures.append("showtime \(showtime) has \(claimed) claimed seats, more than its \(capacity) (database)") }
-                let tickets = try Int.fetchOne(db, sql: """
-                    SELECT count(*) FROM tickets t JOIN bookings b ON b.code = t.booking_code WHERE b.showtime_id = ? AND b.state = 'confirmed'
-                    """, arguments: [showtime]) ?? 0
-                let bookedClaims = try Int.fetchOne(db, sql: """
-                    SELECT count(*) FROM seat_claims WHERE showtime_id = ? AND booking_code IS NOT NULL
-                    """, arguments: [showtime]) ?? 0
-                if tickets != bookedClaims {
-                    failures.append("showtime \(showtime): \(tickets) tickets but \(bookedClaims) seats claimed by bookings (database)")
-                }
-            }
-            let staleBefore = Int64(Date().timeIntervalSince1970 * 1000) - 10_000
-            for row in try Row.fetchAll(db, sql: """
-                SELECT c.showtime_id, group_concat(c.seat_index) FROM seat_claims c JOIN holds h ON h.id = c.hold_id
-                WHERE h.state = 'live' AND h.expires_at < ? GROUP BY c.showtime_id
-                """, arguments: [staleBefore]) {
-                failures.append("showtime \(row[0] as Int64): seats \(row[1] as String) (indices) still claimed by holds that expired over 10 s ago")
-            }
-            return failures
-        }
+        let staleBefore = Milliseconds.sinceEpoch(Date()) - 10_000
+        broken += try SeatInvariants.check(
+            databaseAt: path, scope: .init(showtimes: touched, confirmedCodes: confirmedCodes, staleHoldsBefore: staleBefore))
     }
 }

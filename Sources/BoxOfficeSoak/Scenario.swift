@@ -16,10 +16,6 @@ public enum Scenario: String, CaseIterable, Sendable {
     case mixed
     /// Baseline: a bare NIO server in this process answering the same frames at once.
     case echo
-    /// Baseline: BoxOffice's booking writes on a fresh SQLite file, no server.
-    case storage
-    /// The rate limiter and bot guard's cost per call, in process; no server.
-    case guardCost = "guard"
 
     /// One line each, for `--help`.
     public static var help: String {
@@ -31,8 +27,7 @@ public enum Scenario: String, CaseIterable, Sendable {
         bots: people browsing and buying (thinking between calls) on half the connections, scrapers, hold sweepers and metronomes on the rest. \
         mixed: people browsing and buying, with one connection each of the three bots. \
         echo: baseline, a bare NIO server in this process answering the same frames (no --server). \
-        storage: baseline, BoxOffice's booking writes on a fresh SQLite file with the same durability, 1, 22 and 64 per transaction (no server). \
-        guard: the rate limiter and bot guard's cost per call, in process (no server).
+        (The in-process baselines, storage and guard cost, are in the Benchmarks package.)
         """
     }
 

@@ -35,18 +35,18 @@ public struct ServerAddress: Sendable, CustomStringConvertible {
     private static let sourcesUsed = Atomic<Int>(Int.random(in: 0..<(254 * 256 * 254)))
 
     /// A new connection, from a fresh loopback address when the server is on loopback.
-    public func connect() async throws -> BoxOfficeClient {
+    public func connect() async throws -> BoxOfficeConnection {
         var source: SocketAddress?
         if distinctSources {
             let n = Self.sourcesUsed.add(1, ordering: .relaxed).oldValue
             let block = n / 254
             source = try SocketAddress(ipAddress: "127.\(1 + block / 256 % 254).\(block % 256).\(n % 254 + 1)", port: 0)
         }
-        return try await BoxOfficeClient.connect(host: host, port: port, localAddress: source)
+        return try await BoxOfficeConnection.connect(host: host, port: port, localAddress: source)
     }
 
-    public func connect(count: Int) async throws -> [BoxOfficeClient] {
-        try await withThrowingTaskGroup(of: BoxOfficeClient.self) { group in
+    public func connect(count: Int) async throws -> [BoxOfficeConnection] {
+        try await withThrowingTaskGroup(of: BoxOfficeConnection.self) { group in
             for _ in 0..<count { group.addTask { try await connect() } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -59,7 +59,7 @@ extension ServerAddress {
     /// For the tool's setup and checks, which must stay under a guarded server's per-address limits.
     func onFreshConnections<Item: Sendable, Gathered: Sendable>(
         _ items: [Item], perConnection: Int, width: Int,
-        _ work: @escaping @Sendable (BoxOfficeClient, ArraySlice<Item>) async throws -> [Gathered]
+        _ work: @escaping @Sendable (BoxOfficeConnection, ArraySlice<Item>) async throws -> [Gathered]
     ) async throws -> [Gathered] {
         let chunks = stride(from: 0, to: items.count, by: perConnection).map { items[$0..<min($0 + perConnection, items.count)] }
         return try await withThrowingTaskGroup(of: [Gathered].self) { group in
@@ -84,7 +84,7 @@ extension ServerAddress {
     }
 }
 
-extension BoxOfficeClient {
+extension BoxOfficeConnection {
     /// Sends `call`, waiting out rate limits (RESOURCE_EXHAUSTED with retry_after_ms) up to
     /// `attempts` times: for the tool's own setup and checks, which must not fail on a guarded server.
     func sendPatiently(_ call: Boxoffice_V1_Request.OneOf_Call, token: String? = nil, attempts: Int = 20) async throws -> Boxoffice_V1_Response {
@@ -116,7 +116,7 @@ enum Accounts {
                     $0.name = "\(label) \(user)"
                     $0.password = "soak password \(run)"
                 }))
-                guard case .signUp(let session) = answer.result else { throw BoxOfficeError(answer.status) }
+                guard case .signUp(let session) = answer.result else { throw answer.status.error }
                 tokens.append(session.token)
             }
             return tokens

@@ -32,16 +32,6 @@ public struct SoakOptions: Sendable {
 public enum Soak {
     public static func run(_ scenario: Scenario, options: SoakOptions) async throws -> SoakReport {
         switch scenario {
-        case .guardCost:
-            var notes = [1_000, 100_000, 1_000_000].map { GuardBenchmark.run(calls: 10_000_000, clients: $0) }
-            notes.append(GuardBenchmark.churn(clients: 2_000_000, tracked: 1_000_000))
-            return SoakReport(scenario: scenario.rawValue, settings: [:], figures: Recorder().summary(seconds: 1), notes: notes)
-        case .storage:
-            let recorder = Recorder()
-            let seconds = (options.duration ?? 10) / 3
-            let notes = try StorageBaseline.run(seconds: seconds, batchSizes: [1, 22, 64], recorder: recorder)
-            return SoakReport(scenario: scenario.rawValue, settings: ["seconds per batch size": format(seconds, 1)],
-                              figures: recorder.summary(seconds: seconds * 3), notes: notes)
         case .echo:
             let echo = try await EchoServer.start()
             var local = options
@@ -96,8 +86,6 @@ public enum Soak {
             }
         case .echo:
             journey = { user in _ = try await user.send(.searchTheatres(.with { $0.near = .with { $0.zip = "10001" } })) }
-        case .storage, .guardCost:
-            preconditionFailure("\(scenario) runs without users")
         }
 
         let once = scenario == .hotShow

@@ -1,7 +1,8 @@
 public import BoxOfficeClient
 public import BoxOfficeCore
 public import BoxOfficeProto
-import BoxOfficeServer
+import BoxOfficeCore
+import BoxOfficeWire
 import Foundation
 import Synchronization
 
@@ -55,7 +56,7 @@ struct RunOver: Error {}
 public struct VirtualUser: Sendable {
     public let index: Int
     public let role: Role
-    public let client: BoxOfficeClient
+    public let client: BoxOfficeConnection
     /// A signed-in user's token; nil for an anonymous visitor.
     public let token: String?
     /// The local date whose showtimes buyers and sweepers hold seats in.
@@ -73,7 +74,7 @@ public struct VirtualUser: Sendable {
     /// Different runs make different choices.
     private static let runSeed = UInt64.random(in: 0...UInt64.max)
 
-    init(index: Int, role: Role, client: BoxOfficeClient, token: String?, saleDate: String, recorder: Recorder,
+    init(index: Int, role: Role, client: BoxOfficeConnection, token: String?, saleDate: String, recorder: Recorder,
          budget: RunBudget, pacing: Pacing, users: Int, thinkMilliseconds: ClosedRange<Int>?) {
         self.index = index
         self.saleDate = saleDate

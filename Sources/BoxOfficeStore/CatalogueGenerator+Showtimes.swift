@@ -98,9 +98,11 @@ extension CatalogueGenerator {
 
         /// The instant of each day's local midnight, as the noon offset sees it. US zones change
         /// at 2 a.m., so every show (10:45 to 23:00) shares the offset of that day's noon.
+        private static let localTime = LocalTime()
+
         private mutating func midnights(_ zone: String) throws -> [Int64] {
             if let cached = midnights[zone] { return cached }
-            let values = try dates.map { try LocalTime.unixSeconds(on: $0, minutesAfterMidnight: 12 * 60, timeZone: zone) - 12 * 3600 }
+            let values = try dates.map { try Self.localTime.unixSeconds(on: $0, minutesAfterMidnight: 12 * 60, in: zone) - 12 * 3600 }
             midnights[zone] = values
             return values
         }

@@ -38,6 +38,15 @@ extension CatalogueStore {
         }
     }
 
+    /// Every time zone the catalogue names, theatres' and places' alike, for checking them at load.
+    public func timeZoneNames() throws -> [String] {
+        try dbPool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT time_zone FROM theatres UNION SELECT DISTINCT time_zone FROM zip_codes WHERE time_zone <> ''
+                """)
+        }
+    }
+
     /// The theatre with this id, or nil.
     public func theatre(id: Int64) throws -> TheatreRecord? {
         try dbPool.read { db in

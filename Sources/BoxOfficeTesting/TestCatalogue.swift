@@ -12,7 +12,7 @@ public enum TestCatalogue {
     /// Noon in New York on `startDate`: every US theatre's "today" is `startDate`.
     public static let now = Date(timeIntervalSince1970: TimeInterval(startDate.daysSinceEpoch * 86_400 + 16 * 3600))
     /// A wall clock fixed at `now`.
-    public static let clock = WallClock { now }
+    public static let clock = FixedTimeSource(now)
 
     private static let template = Mutex<String?>(nil)
 

@@ -1,3 +1,6 @@
+public import BoxOfficeBooking
+public import BoxOfficeCore
+public import BoxOfficeGuard
 public import BoxOfficeClient
 public import BoxOfficeServer
 public import BoxOfficeStore
@@ -16,15 +19,15 @@ public struct TestServer: Sendable {
     public let metricsPort: Int?
 
     /// Connects a new client.
-    public func connect() async throws -> BoxOfficeClient {
-        try await BoxOfficeClient.connect(host: host, port: port)
+    public func connect() async throws -> BoxOfficeConnection {
+        try await BoxOfficeConnection.connect(host: host, port: port)
     }
 
     /// Starts a server on port 0 over a copy of the demo catalogue, runs `body`, then shuts the
     /// server down gracefully and removes its files.
     public static func withRunning<T: Sendable>(
         configure: (inout ServerConfiguration) -> Void = { _ in },
-        clock: WallClock = TestCatalogue.clock,
+        clock: any TimeSource = TestCatalogue.clock,
         paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
         logger: Logger = Logger(label: "boxoffice.test", factory: { _ in SwiftLogNoOpLogHandler() }),
         _ body: (TestServer, ServiceGroup) async throws -> T
@@ -41,7 +44,7 @@ public struct TestServer: Sendable {
             $0.trustedNetworks = try! TrustedNetworks(["127.0.0.0/8", "::1"])
             configure(&$0)
         }
-        let server = BoxOfficeServer(
+        let server = BoxOfficeService(
             configuration: configuration, store: store, clock: clock, paymentGateway: paymentGateway, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [server], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in

@@ -1,3 +1,4 @@
+import BoxOfficeCore
 public import NIOCore
 
 /// Splits a byte stream into frames: a 4-byte unsigned big-endian length, then that many bytes.
@@ -10,7 +11,7 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
     /// The size of the length prefix.
     public static let headerLength = 4
     /// The default largest frame body, 1 MiB.
-    public static let defaultMaxFrameLength = 1 << 20
+    public static let defaultMaxFrameLength = ProtocolLimits.defaultMaxFrameBytes
 
     public let maxFrameLength: Int
 

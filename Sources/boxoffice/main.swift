@@ -1,4 +1,4 @@
 import BoxOfficeCLI
 import Foundation
 
-exit(await BoxOfficeCLI.main())
+exit(await CommandLineRunner.main())

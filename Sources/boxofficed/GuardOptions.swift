@@ -1,3 +1,4 @@
+import BoxOfficeGuard
 import ArgumentParser
 import BoxOfficeCore
 import BoxOfficeServer

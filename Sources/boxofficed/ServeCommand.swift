@@ -117,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
             $0.passwordHashRounds = passwordHashRounds
         }
         try guardOptions.apply(to: &configuration)
-        let server = BoxOfficeServer(configuration: configuration, store: store, logger: logger)
+        let server = BoxOfficeService(configuration: configuration, store: store, logger: logger)
         let services = ServiceGroup(configuration: .init(
             services: [server],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,5 +1,5 @@
 import BoxOfficeCore
-import BoxOfficeServer
+import BoxOfficeBooking
 import BoxOfficeStore
 import BoxOfficeTesting
 import Foundation

@@ -1,4 +1,4 @@
-@testable import BoxOfficeServer
+@testable import BoxOfficeBooking
 import Testing
 
 struct HoldBookTests {

@@ -1,5 +1,5 @@
 import BoxOfficeCore
-import BoxOfficeServer
+import BoxOfficeBooking
 import BoxOfficeStore
 import BoxOfficeTesting
 import Foundation
@@ -62,7 +62,7 @@ struct SeatAllocatorTests {
         defer { fixture.remove() }
         let (showtime, _) = try fixture.futureShowtime()
         let clock = ManualClock()
-        let allocator = SeatAllocator(store: fixture.store, clock: clock.wallClock, holdDuration: .seconds(300))
+        let allocator = SeatAllocator(store: fixture.store, clock: clock, holdDuration: .seconds(300))
         let early = try await allocator.hold(showtimeID: showtime.id, userID: 1, seats: .labels(["A1", "A2"]), now: clock.now)
         clock.advance(seconds: 100)
         let later = try await allocator.hold(showtimeID: showtime.id, userID: 2, seats: .labels(["A3"]), now: clock.now)
@@ -124,14 +124,14 @@ struct SeatAllocatorTests {
         defer { fixture.remove() }
         let (showtime, _) = try fixture.futureShowtime()
         let clock = ManualClock()
-        let before = SeatAllocator(store: fixture.store, clock: clock.wallClock)
+        let before = SeatAllocator(store: fixture.store, clock: clock)
         let abandoned = try await before.hold(showtimeID: showtime.id, userID: 1, seats: .labels(["E1", "E2"]), now: clock.now)
         let bought = try await before.hold(showtimeID: showtime.id, userID: 2, seats: .labels(["E3"]), now: clock.now)
         _ = try await before.confirmPurchase(holdID: bought.holdID, userID: 2, bookingCode: "BK2", now: clock.now,
                                              bookingWriter: testBookingWriter(code: "BK2"))
 
         clock.advance(seconds: 301)
-        let after = SeatAllocator(store: fixture.store, clock: clock.wallClock)
+        let after = SeatAllocator(store: fixture.store, clock: clock)
         let reaped = try await after.reapExpired(now: clock.now)
         #expect(reaped.map(\.hold.id) == [abandoned.holdID])
         #expect(reaped.first?.hold.userID == 1)

@@ -1,4 +1,4 @@
-import BoxOfficeServer
+import BoxOfficeBooking
 import Testing
 
 struct SeatSetTests {

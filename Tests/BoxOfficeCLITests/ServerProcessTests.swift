@@ -17,7 +17,7 @@ struct ServerProcessTests {
         #expect(lines.contains { $0.contains("was empty; loaded the demo catalogue") })
         #expect(try #require(lines.last).contains("50 theatres"))
 
-        let client = try await BoxOfficeClient.connect(host: "127.0.0.1", port: server.port)
+        let client = try await BoxOfficeConnection.connect(host: "127.0.0.1", port: server.port)
         let info = try await client.getInfo()
         #expect(info.catalogue.theatres == 50)
         await client.close()

@@ -54,7 +54,7 @@ struct ValuesTests {
         let (_, next) = first.page(of: Array(0..<30))
         #expect(throws: BoxOfficeError.self) { try PageRequest(size: 10, token: next, query: "theatres near 60601") }
         #expect(throws: BoxOfficeError.self) { try PageRequest(size: 10, token: "garbage", query: "q") }
-        #expect(try PageRequest(size: 1000, token: "", query: "q").size == PageRequest.maxSize)
+        #expect(try PageRequest(size: 1000, token: "", query: "q").size == ProtocolLimits.maxPageSize)
     }
 
     @Test func codesCarryGRPCNames() {

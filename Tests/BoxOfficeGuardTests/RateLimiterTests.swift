@@ -1,4 +1,4 @@
-import BoxOfficeServer
+import BoxOfficeGuard
 import Foundation
 import Testing
 

@@ -1,6 +1,8 @@
 import BoxOfficeClient
 import BoxOfficeCore
 import BoxOfficeProto
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeServer
 import BoxOfficeTesting
 import Foundation

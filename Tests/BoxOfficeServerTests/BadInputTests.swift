@@ -26,7 +26,7 @@ struct BadInputTests {
             if closeAfterSending { outbound.finish() }
             var responses: [Boxoffice_V1_Response] = []
             for try await frame in inbound {
-                responses.append(try Boxoffice_V1_Response(frame: frame))
+                responses.append(try FrameCoding.decode(Boxoffice_V1_Response.self, from: frame))
                 if responses.count == expectedFrames { break }
             }
             return responses
@@ -125,7 +125,7 @@ struct BadInputTests {
             request.callID = 9
             request.call = .getInfo(.init())
             var bytes = frame([0x08, 8, 0x1A, 0x01, 0xC0])
-            var good = try ByteBufferAllocator().frame(of: request)
+            var good = try FrameCoding.frame(of: request, allocator: ByteBufferAllocator())
             bytes.writeBuffer(&good)
             let answers = try await exchange(server, bytes: bytes, expectedFrames: 2)
             #expect(answers.map(\.callID) == [8, 9])

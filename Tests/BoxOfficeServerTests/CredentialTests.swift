@@ -1,3 +1,5 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 @testable import BoxOfficeServer
 import BoxOfficeCore
 import Foundation

@@ -7,14 +7,14 @@ import Testing
 @Suite("Holds over loopback", .timeLimit(.minutes(2)))
 struct HoldCallTests {
     /// A signed-in client.
-    private func signedIn(_ server: TestServer, _ email: String) async throws -> BoxOfficeClient {
+    private func signedIn(_ server: TestServer, _ email: String) async throws -> BoxOfficeConnection {
         let client = try await server.connect()
         client.authToken = try await client.signUp(.with { $0.email = email; $0.name = email; $0.password = "long enough" }).token
         return client
     }
 
     /// A showtime later than the test clock's now, so holds are open.
-    private func laterShowtime(_ client: BoxOfficeClient) async throws -> Boxoffice_V1_Showtime {
+    private func laterShowtime(_ client: BoxOfficeConnection) async throws -> Boxoffice_V1_Showtime {
         let shows = try await client.searchShowtimes(.with {
             $0.near = .with { $0.zip = "60601" }
             $0.date = TestCatalogue.startDate.adding(days: 1).description

@@ -1,6 +1,8 @@
 import BoxOfficeClient
 import BoxOfficeCore
 import BoxOfficeProto
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeServer
 import BoxOfficeTesting
 import Foundation
@@ -55,7 +57,7 @@ struct PurchaseCallTests {
     func holdPurchaseCancelStateMachine(_ row: StateCase) async throws {
         let clock = ManualClock()
         let processor = SimulatedPaymentProcessor()
-        try await TestServer.withRunning(clock: clock.wallClock, paymentGateway: processor) { server, _ in
+        try await TestServer.withRunning(clock: clock, paymentGateway: processor) { server, _ in
             let buyer = try await Buyer.signUp(server, "row@example.com")
             let show = try await buyer.showtime()
             let hold = try await buyer.hold(["D7", "D8"], of: show.id)
@@ -136,7 +138,7 @@ struct PurchaseCallTests {
         let processor = SimulatedPaymentProcessor()
         // Tokens outlive the 24 hours the test moves the clock by.
         try await TestServer.withRunning(configure: { $0.tokenLifetime = .seconds(48 * 3600) },
-                                         clock: clock.wallClock, paymentGateway: processor) { server, _ in
+                                         clock: clock, paymentGateway: processor) { server, _ in
             let buyer = try await Buyer.signUp(server, "retry@example.com")
             let show = try await buyer.showtime(daysAhead: 3)
             let hold = try await buyer.hold(["E1", "E2"], of: show.id)

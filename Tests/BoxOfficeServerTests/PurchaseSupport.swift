@@ -1,6 +1,8 @@
 import BoxOfficeClient
 import BoxOfficeCore
 import BoxOfficeProto
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeServer
 import BoxOfficeTesting
 import Synchronization
@@ -8,7 +10,7 @@ import Testing
 
 /// Buyers, holds and cards for the purchase and booking tests.
 struct Buyer {
-    let client: BoxOfficeClient
+    let client: BoxOfficeConnection
 
     static func signUp(_ server: TestServer, _ email: String) async throws -> Buyer {
         let client = try await server.connect()

@@ -1,4 +1,6 @@
 import BoxOfficeProto
+import BoxOfficeBooking
+import BoxOfficeGuard
 @testable import BoxOfficeServer
 import Testing
 

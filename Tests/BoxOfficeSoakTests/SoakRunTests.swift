@@ -135,15 +135,6 @@ struct SoakRunTests {
         #expect((500...(500 + options.users)).contains(report.figures.calls), "\(report.text)")
     }
 
-    @Test func theStorageBaselineWritesDurableBookings() async throws {
-        var options = SoakOptions(server: ServerAddress(host: "127.0.0.1", port: 1))
-        options.duration = 0.9
-        let report = try await Soak.run(.storage, options: options)
-        #expect(report.notes.count == 3)
-        #expect(report.figures.byCall.count == 3)
-        #expect(report.figures.byCall.allSatisfy { $0.calls > 0 && $0.ok == $0.calls })
-    }
-
     @Test func serverAddressesParse() {
         #expect(ServerAddress("127.0.0.1:7070")?.port == 7070)
         #expect(ServerAddress("example.com:80")?.host == "example.com")

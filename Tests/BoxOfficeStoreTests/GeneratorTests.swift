@@ -98,7 +98,7 @@ import Testing
         var spanish = 0
         for row in rows {
             let screen: Int64 = row[0], startsAt: Int64 = row[1], date: String = row[2], zone: String = row[3]
-            let local = try LocalTime.local(startsAt, timeZone: zone)
+            let local = try LocalTime().local(startsAt, in: zone)
             #expect(local.date.description == date)
             #expect((10 * 60..<24 * 60).contains(local.minutesAfterMidnight))
             if let previous, previous.screen == screen { #expect(startsAt >= previous.end, "overlapping shows on screen \(screen)") }

@@ -82,8 +82,8 @@ struct FrameDecoderTests {
 
     @Test func salvagesTheCallIDOfAnUndecodableEnvelope() {
         // call_id = 300 (field 1, varint 0xAC 0x02), then junk.
-        #expect(salvageCallID(from: ByteBuffer(bytes: [0x08, 0xAC, 0x02, 0xFF, 0xFF])) == 300)
-        #expect(salvageCallID(from: ByteBuffer(bytes: [0x12, 0x01])) == 0)
-        #expect(salvageCallID(from: ByteBuffer(bytes: [0x08, 0x80])) == 0)
+        #expect(FrameCoding.salvageCallID(from: ByteBuffer(bytes: [0x08, 0xAC, 0x02, 0xFF, 0xFF])) == 300)
+        #expect(FrameCoding.salvageCallID(from: ByteBuffer(bytes: [0x12, 0x01])) == 0)
+        #expect(FrameCoding.salvageCallID(from: ByteBuffer(bytes: [0x08, 0x80])) == 0)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BoxOfficeCore
 import BoxOfficeProto
 import Foundation
 
@@ -11,10 +12,10 @@ struct HoldCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A showtime id (see `boxoffice showtimes`).", valueName: "showtime-id"))
     var showtime: Int64
 
-    @Option(help: ArgumentHelp("Seats by label, comma-separated, e.g. F11,F12 (at most 10).", valueName: "seats"))
+    @Option(help: ArgumentHelp("Seats by label, comma-separated, e.g. F11,F12 (at most \(ProtocolLimits.maxSeatsPerHold)).", valueName: "seats"))
     var seats: String?
 
-    @Option(help: ArgumentHelp("Instead of --seats: the best N seats together (1 to 10).", valueName: "count"))
+    @Option(help: ArgumentHelp("Instead of --seats: the best N seats together (1 to \(ProtocolLimits.maxSeatsPerHold)).", valueName: "count"))
     var best: UInt32?
 
     @Option(help: ArgumentHelp("With --best: standard, premium or wheelchair (a wheelchair place and companion seats).", valueName: "kind"))
@@ -22,6 +23,12 @@ struct HoldCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (seats == nil) != (best == nil) else { throw ValidationError("give --seats or --best, not both") }
+        if let seats, seats.split(separator: ",").count > ProtocolLimits.maxSeatsPerHold {
+            throw ValidationError("--seats names at most \(ProtocolLimits.maxSeatsPerHold) seats")
+        }
+        if let best, !(1...ProtocolLimits.maxSeatsPerHold).contains(Int(best)) {
+            throw ValidationError("--best must be 1 to \(ProtocolLimits.maxSeatsPerHold)")
+        }
         guard ["standard", "premium", "wheelchair"].contains(kind) else {
             throw ValidationError("--kind must be standard, premium or wheelchair")
         }

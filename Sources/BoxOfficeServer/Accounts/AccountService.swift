@@ -13,11 +13,11 @@ final class AccountService: Sendable {
     private let threadPool: NIOThreadPool
     private let hasher: PasswordHasher
     private let signer: TokenSigner
-    private let clock: WallClock
+    private let clock: any TimeSource
     // Verified against when the email is unknown, so both failures take as long.
     private let decoyHash: String
 
-    init(store: CatalogueStore, threadPool: NIOThreadPool, hasher: PasswordHasher, signer: TokenSigner, clock: WallClock) throws {
+    init(store: CatalogueStore, threadPool: NIOThreadPool, hasher: PasswordHasher, signer: TokenSigner, clock: any TimeSource) throws {
         self.store = store
         self.threadPool = threadPool
         self.hasher = hasher

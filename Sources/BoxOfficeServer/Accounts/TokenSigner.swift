@@ -19,7 +19,7 @@ struct TokenSigner: Sendable {
 
     /// A token for `userID`, valid from `nowMilliseconds` for `lifetime`.
     func issue(userID: Int64, nowMilliseconds: Int64) -> (token: String, expiresAtMilliseconds: Int64) {
-        let expires = nowMilliseconds + lifetime.components.seconds * 1000
+        let expires = nowMilliseconds + Milliseconds.of(lifetime)
         var generator = SystemRandomNumberGenerator()
         let nonce = String(UInt64.random(in: .min ... .max, using: &generator), radix: 36)
         let body = "v1.\(userID).\(expires).\(nonce)"

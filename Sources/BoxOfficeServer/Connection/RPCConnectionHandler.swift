@@ -64,9 +64,9 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         let frame = unwrapInboundIn(data)
         let request: Boxoffice_V1_Request
         do {
-            request = try Boxoffice_V1_Request(frame: frame)
+            request = try FrameCoding.decode(Boxoffice_V1_Request.self, from: frame)
         } catch {
-            write(.failure(callID: salvageCallID(from: frame), .invalidArgument(
+            write(.failure(callID: FrameCoding.salvageCallID(from: frame), .invalidArgument(
                 "the frame does not decode as a boxoffice.v1.Request (\(error)); "
                     + "strings must be UTF-8 and fields must match proto/boxoffice.proto")))
             return
@@ -180,7 +180,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private func write(_ response: Boxoffice_V1_Response) {
         guard let context else { return }
         do {
-            let frame = try context.channel.allocator.frame(of: response)
+            let frame = try FrameCoding.frame(of: response, allocator: context.channel.allocator)
             context.write(wrapOutboundOut(frame), promise: nil)
         } catch {
             logger.error("response did not encode", metadata: ["error": "\(error)"])

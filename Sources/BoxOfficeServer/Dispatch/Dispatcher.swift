@@ -1,3 +1,5 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeCore
 public import BoxOfficeProto
 import Logging
@@ -65,7 +67,7 @@ final class Dispatcher: Sendable {
         case (.getSeatMap(let request), _):
             .seatMap(showtimeID: request.showtimeID)
         case (.holdSeats, .holdSeats(let hold)?):
-            .hold(isMaximum: hold.seats.count >= SeatAllocator.maxSeatsPerHold)
+            .hold(isMaximum: hold.seats.count >= ProtocolLimits.maxSeatsPerHold)
         case (.signIn, .signIn(let session)?), (.signUp, .signUp(let session)?):
             .signIn(userID: session.userID)
         default:
@@ -116,28 +118,6 @@ final class Dispatcher: Sendable {
         } catch {
             context.logger.error("call failed", metadata: ["boxoffice.call": "\(call.name)", "error": "\(error)"])
             return .failure(callID: callID, .internalError("the server could not complete \(call.name)"))
-        }
-    }
-}
-
-extension Boxoffice_V1_Request.OneOf_Call {
-    /// The call's name as in the proto, for logs and messages.
-    public var name: String {
-        switch self {
-        case .getInfo: "GetInfo"
-        case .searchTheatres: "SearchTheatres"
-        case .searchMovies: "SearchMovies"
-        case .searchShowtimes: "SearchShowtimes"
-        case .listScreens: "ListScreens"
-        case .getSeatMap: "GetSeatMap"
-        case .signUp: "SignUp"
-        case .signIn: "SignIn"
-        case .holdSeats: "HoldSeats"
-        case .releaseHold: "ReleaseHold"
-        case .purchase: "Purchase"
-        case .getBooking: "GetBooking"
-        case .listBookings: "ListBookings"
-        case .cancelBooking: "CancelBooking"
         }
     }
 }

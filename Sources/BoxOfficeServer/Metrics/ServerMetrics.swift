@@ -1,3 +1,5 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeCore
 import CoreMetrics
 public import Prometheus
@@ -80,7 +82,7 @@ public final class ServerMetrics: Sendable {
             let timer = CoreMetrics.Timer(label: "boxoffice_call_duration_seconds", dimensions: [("method", method)], factory: factory)
             timers[method] = timer
             return timer
-        }.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        }.recordNanoseconds(Milliseconds.nanoseconds(of: duration))
     }
 
     func connectionOpened() { connections.increment() }
@@ -108,7 +110,7 @@ public final class ServerMetrics: Sendable {
 
     func allocatorCommitted(requests: Int, duration: Duration) {
         batchSize.record(requests)
-        commitLatency.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        commitLatency.recordNanoseconds(Milliseconds.nanoseconds(of: duration))
     }
 
     // MARK: Caches

@@ -1,3 +1,5 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeCore
 import BoxOfficeProto
 import BoxOfficeStore
@@ -13,7 +15,7 @@ struct BookingDesk: Sendable {
     let store: CatalogueStore
     let threadPool: NIOThreadPool
     let gateway: any PaymentGateway
-    let clock: WallClock
+    let clock: any TimeSource
     let localTime: LocalTime
     let metrics: ServerMetrics
 
@@ -28,6 +30,6 @@ struct BookingDesk: Sendable {
         guard let showtime = try await reader.showtime(id: record.showtimeID) else {
             throw BoxOfficeError.internalError("showtime \(record.showtimeID) of booking \(record.code) is missing")
         }
-        return Boxoffice_V1_Booking(record, showtime: showtime, localTime: localTime)
+        return try Boxoffice_V1_Booking(record, showtime: showtime, localTime: localTime)
     }
 }

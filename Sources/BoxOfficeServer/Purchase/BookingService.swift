@@ -1,3 +1,5 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeCore
 import BoxOfficeProto
 import BoxOfficeStore
@@ -76,10 +78,10 @@ final class BookingService: Sendable {
 
 extension Boxoffice_V1_Booking {
     /// The booking as answered; the showtime's `seats_left` is not filled in (it changes by the second).
-    init(_ record: BookingRecord, showtime: ShowtimeRecord, localTime: LocalTime) {
+    init(_ record: BookingRecord, showtime: ShowtimeRecord, localTime: LocalTime) throws(BoxOfficeError) {
         self.init()
         code = record.code
-        self.showtime = .init(showtime, seatsLeft: 0, distanceMiles: 0, localTime: localTime)
+        self.showtime = try .init(showtime, seatsLeft: 0, distanceMiles: 0, localTime: localTime)
         tickets = record.tickets.map { ticket in
             .with {
                 $0.seat = ticket.seatLabel

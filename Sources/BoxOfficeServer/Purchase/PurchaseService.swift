@@ -1,3 +1,5 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeCore
 import BoxOfficeProto
 import BoxOfficeStore
@@ -32,10 +34,14 @@ final class PurchaseService: Sendable {
         guard !request.holdID.isEmpty else { throw BoxOfficeError.invalidArgument("hold_id is required") }
         let now = desk.clock.now
         let utc = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: now)
-        let card = try PaymentCard(request.card, currentYear: utc.year!, currentMonth: utc.month!)
+        let card = try PaymentCard(number: request.card.number, expiryMonth: Int(request.card.expMonth),
+                                   expiryYear: Int(request.card.expYear), cvc: request.card.cvc, zip: request.card.zip,
+                                   currentYear: utc.year!, currentMonth: utc.month!)
         let types = try request.ticketTypes.map(Self.ticketType)
         let key = context.idempotencyKey
-        guard key.utf8.count <= 128 else { throw BoxOfficeError.invalidArgument("idempotency_key is longer than 128 bytes") }
+        guard key.utf8.count <= ProtocolLimits.maxIdempotencyKeyBytes else {
+            throw BoxOfficeError.invalidArgument("idempotency_key is longer than \(ProtocolLimits.maxIdempotencyKeyBytes) bytes")
+        }
         guard !key.isEmpty else {
             return try await buy(request, card: card, types: types, userID: userID, key: nil, digest: "")
         }
@@ -103,7 +109,7 @@ final class PurchaseService: Sendable {
             throw error
         }
         desk.metrics.bookingConfirmed()
-        return Boxoffice_V1_Booking(record, showtime: showtime, localTime: desk.localTime)
+        return try Boxoffice_V1_Booking(record, showtime: showtime, localTime: desk.localTime)
     }
 
     private func earlierUse(of key: String, userID: Int64, now: Int64) async throws -> IdempotencyRecord? {

@@ -1,3 +1,5 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeCore
 import BoxOfficeProto
 import BoxOfficeStore
@@ -6,12 +8,12 @@ import BoxOfficeStore
 final class InfoService: Sendable {
     private let reader: CatalogueReader
     private let configuration: ServerConfiguration
-    private let clock: WallClock
+    private let clock: any TimeSource
     private let startedAtMilliseconds: Int64
     // Counting millions of showtimes takes a while and the catalogue changes rarely.
     private let summaryCache = LRUCache<Int, CatalogueSummary>(name: "summary", capacity: 1, timeToLive: .seconds(60))
 
-    init(reader: CatalogueReader, configuration: ServerConfiguration, clock: WallClock) {
+    init(reader: CatalogueReader, configuration: ServerConfiguration, clock: any TimeSource) {
         self.reader = reader
         self.configuration = configuration
         self.clock = clock
@@ -42,12 +44,12 @@ final class InfoService: Sendable {
             }
             $0.limits = .with {
                 $0.maxFrameBytes = UInt32(configuration.maxFrameLength)
-                $0.defaultDeadlineMs = UInt32(configuration.defaultDeadline.milliseconds)
-                $0.idleTimeoutMs = UInt32(configuration.idleTimeout.milliseconds)
-                $0.maxPageSize = UInt32(PageRequest.maxSize)
+                $0.defaultDeadlineMs = UInt32(Milliseconds.of(configuration.defaultDeadline))
+                $0.idleTimeoutMs = UInt32(Milliseconds.of(configuration.idleTimeout))
+                $0.maxPageSize = UInt32(ProtocolLimits.maxPageSize)
                 $0.maxCallsInFlightPerConnection = UInt32(configuration.maxCallsInFlightPerConnection)
                 $0.holdSeconds = UInt32(configuration.holdDuration.components.seconds)
-                $0.maxSeatsPerHold = UInt32(HoldService.maxSeatsPerHold)
+                $0.maxSeatsPerHold = UInt32(ProtocolLimits.maxSeatsPerHold)
                 $0.maxConnections = UInt32(configuration.maxConnections)
                 $0.maxConnectionsPerAddress = UInt32(configuration.maxConnectionsPerAddress)
                 if let policy = configuration.rateLimits {
@@ -67,12 +69,5 @@ final class InfoService: Sendable {
                 }
             }
         }
-    }
-}
-
-extension Duration {
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -1,3 +1,4 @@
+import BoxOfficeBooking
 import BoxOfficeCore
 import BoxOfficeProto
 import BoxOfficeStore
@@ -96,7 +97,7 @@ extension Boxoffice_V1_Screen {
 }
 
 extension Boxoffice_V1_Showtime {
-    init(_ record: ShowtimeRecord, seatsLeft: Int, distanceMiles: Double, localTime: LocalTime) {
+    init(_ record: ShowtimeRecord, seatsLeft: Int, distanceMiles: Double, localTime: LocalTime) throws(BoxOfficeError) {
         self.init()
         id = record.id
         theatreID = record.theatreID
@@ -106,7 +107,7 @@ extension Boxoffice_V1_Showtime {
         screenID = record.screenID
         screenName = record.screenName
         startsAtMs = record.startsAt * 1000
-        startsAtLocal = localTime.rfc3339(unixSeconds: record.startsAt, in: record.timeZone)
+        startsAtLocal = try localTime.rfc3339(unixSeconds: record.startsAt, in: record.timeZone)
         timeZone = record.timeZone
         format = .init(record.format)
         language = record.language

@@ -1,3 +1,4 @@
+import BoxOfficeBooking
 import BoxOfficeProto
 import SwiftProtobuf
 import Synchronization

@@ -1,3 +1,5 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 import Foundation
 import BoxOfficeCore
 import BoxOfficeProto
@@ -16,11 +18,11 @@ final class SearchService: Sendable {
     let reader: CatalogueReader
     let seats: any SeatAvailability
     let localTime: LocalTime
-    let clock: WallClock
+    let clock: any TimeSource
     /// Seat maps' screens, encoded once per state of a showtime's seats.
     let screens = ScreenEncodingCache()
 
-    init(reader: CatalogueReader, seats: any SeatAvailability, localTime: LocalTime, clock: WallClock) {
+    init(reader: CatalogueReader, seats: any SeatAvailability, localTime: LocalTime, clock: any TimeSource) {
         self.reader = reader
         self.seats = seats
         self.localTime = localTime
@@ -141,8 +143,8 @@ final class SearchService: Sendable {
         }
         let (slice, next) = page.page(of: ordered)
         let taken = try await seats.takenSeatCounts(of: Array(slice))
-        let showtimes = zip(slice, taken).map { record, taken in
-            Boxoffice_V1_Showtime(record, seatsLeft: record.capacity - taken,
+        let showtimes = try zip(slice, taken).map { record, taken throws(BoxOfficeError) in
+            try Boxoffice_V1_Showtime(record, seatsLeft: record.capacity - taken,
                                   distanceMiles: rank[record.theatreID]?.1 ?? 0, localTime: localTime)
         }
         return .with {
@@ -179,9 +181,10 @@ final class SearchService: Sendable {
         let taken = try await seats.takenSeats(of: showtime)
         let heldOnly = taken.held.subtracting(taken.sold)
         let screenField = try screens.screenField(showtimeID: id, taken: taken) { .init(screen, taken: taken) }
+        let answeredShowtime = try Boxoffice_V1_Showtime(showtime, seatsLeft: showtime.capacity - heldOnly.count - taken.sold.count,
+                                                         distanceMiles: 0, localTime: localTime)
         return .with {
-            $0.showtime = .init(showtime, seatsLeft: showtime.capacity - heldOnly.count - taken.sold.count,
-                                distanceMiles: 0, localTime: localTime)
+            $0.showtime = answeredShowtime
             $0.unknownFields = screenField  // the screen, already encoded (see ScreenEncodingCache)
             $0.sold = UInt32(taken.sold.count)
             $0.held = UInt32(heldOnly.count)
@@ -209,7 +212,7 @@ final class SearchService: Sendable {
 
     /// The requested local date, or today in `defaultZone`.
     private func date(_ text: String, defaultZone: String) throws -> LocalDate {
-        text.isEmpty ? localTime.localDate(at: clock.now, in: defaultZone) : try LocalDate(parsing: text)
+        text.isEmpty ? try localTime.localDate(at: clock.now, in: defaultZone) : try LocalDate(parsing: text)
     }
 
     static func validID(_ id: Int64, field: String) throws -> Int64 {

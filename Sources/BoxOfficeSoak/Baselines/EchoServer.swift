@@ -41,12 +41,12 @@ private final class EchoHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         do {
-            let request = try Boxoffice_V1_Request(frame: unwrapInboundIn(data))
+            let request = try FrameCoding.decode(Boxoffice_V1_Request.self, from: unwrapInboundIn(data))
             var response = Boxoffice_V1_Response()
             response.callID = request.callID
             response.status = .with { $0.code = .ok }
             response.result = .searchTheatres(Boxoffice_V1_SearchTheatresResponse())
-            context.write(wrapOutboundOut(try context.channel.allocator.frame(of: response)), promise: nil)
+            context.write(wrapOutboundOut(try FrameCoding.frame(of: response, allocator: context.channel.allocator)), promise: nil)
         } catch {
             context.close(promise: nil)
         }

@@ -1,6 +1,7 @@
 import BoxOfficeCore
 import BoxOfficeProto
-import BoxOfficeServer
+import BoxOfficeCore
+import BoxOfficeWire
 import Foundation
 
 /// What bots do, one round at a time. Each is written to show the pattern the server's bot guard
@@ -27,7 +28,7 @@ enum BotJourneys {
         for showtime in try await showtimes(&user, date: user.saleDate) {
             let hold = try await user.send(.holdSeats(.with {
                 $0.showtimeID = showtime
-                $0.bestAvailable = .with { $0.count = UInt32(SeatAllocator.maxSeatsPerHold) }
+                $0.bestAvailable = .with { $0.count = UInt32(ProtocolLimits.maxSeatsPerHold) }
             }))
             if hold.status.code == .ok { user.touch(showtime: showtime) }
         }

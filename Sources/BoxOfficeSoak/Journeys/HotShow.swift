@@ -10,7 +10,7 @@ import Foundation
 enum HotShow {
     /// The showtime nearest to 300 seats near New York that has sold nothing yet, on `lastDay`
     /// (the run's sale date: the catalogue's last day, in the server's future whatever its clock says).
-    static func pickShowtime(client: BoxOfficeClient, lastDay: String) async throws -> Boxoffice_V1_Showtime {
+    static func pickShowtime(client: BoxOfficeConnection, lastDay: String) async throws -> Boxoffice_V1_Showtime {
         let shows = try await client.searchShowtimes(.with {
             $0.near = .with { $0.zip = "10001" }
             $0.date = lastDay

@@ -7,10 +7,6 @@ public import BoxOfficeCore
 /// or the end of the row when another choice exists (nobody buys that seat later). A wheelchair party
 /// is one wheelchair place and up to three companion seats beside it.
 public enum BestAvailable {
-    /// The largest party one hold may seat.
-    public static let maxPartySize = 10
-    /// A wheelchair place and at most three companions.
-    public static let maxWheelchairParty = 4
     /// How far behind the front the ideal row is, as a fraction of the house's depth.
     static let idealRowFraction = 0.6
     /// One row nearer or further costs as much as this many seats off the row's centre.
@@ -18,15 +14,15 @@ public enum BestAvailable {
 
     /// Seat indices (ascending) for a party of `count` of `kind`, or nil when too few such seats are free.
     public static func choose(count: Int, kind: SeatKind, in layout: SeatLayout, taken: SeatSet) throws(BoxOfficeError) -> [Int]? {
-        guard (1...maxPartySize).contains(count) else {
-            throw .invalidArgument("a hold is for 1 to \(maxPartySize) seats, not \(count)")
+        guard (1...ProtocolLimits.maxSeatsPerHold).contains(count) else {
+            throw .invalidArgument("a hold is for 1 to \(ProtocolLimits.maxSeatsPerHold) seats, not \(count)")
         }
         switch kind {
         case .companion:
             throw .invalidArgument("companion seats go with a wheelchair place: ask for wheelchair seats")
         case .wheelchair:
-            guard count <= maxWheelchairParty else {
-                throw .invalidArgument("a wheelchair place has at most \(maxWheelchairParty - 1) companion seats beside it: ask for 1 to \(maxWheelchairParty)")
+            guard count <= ProtocolLimits.maxWheelchairParty else {
+                throw .invalidArgument("a wheelchair place has at most \(ProtocolLimits.maxWheelchairParty - 1) companion seats beside it: ask for 1 to \(ProtocolLimits.maxWheelchairParty)")
             }
             // Companions must sit beside the wheelchair place, so a wheelchair party is never split.
             return bestWindow(count: count, kind: kind, layout: layout, taken: taken).map { $0.sorted() }

@@ -1,5 +1,4 @@
 public import BoxOfficeCore
-public import BoxOfficeProto
 
 /// A card as the buyer typed it, checked for shape before any processor sees it.
 ///
@@ -24,9 +23,11 @@ public struct PaymentCard: Sendable, CustomStringConvertible, CustomDebugStringC
     public var debugDescription: String { description }
 
     /// Checks the card's form: digits, length, Luhn, expiry not past at `year`/`month`, CVC length, ZIP.
-    /// Every failure is INVALID_ARGUMENT naming the field; no message repeats the number or CVC.
-    public init(_ card: Boxoffice_V1_PaymentCard, currentYear year: Int, currentMonth month: Int) throws(BoxOfficeError) {
-        let digits = card.number.filter { $0 != " " && $0 != "-" }
+    /// Every failure is INVALID_ARGUMENT naming the wire's field (`card.number`, …); no message
+    /// repeats the number or CVC. A two-digit `expiryYear` is this century's, as printed on cards.
+    public init(number: String, expiryMonth: Int, expiryYear: Int, cvc: String, zip: String,
+                currentYear year: Int, currentMonth month: Int) throws(BoxOfficeError) {
+        let digits = number.filter { $0 != " " && $0 != "-" }
         guard !digits.isEmpty else { throw .invalidArgument("card.number is required") }
         guard digits.allSatisfy(\.isASCIIDigit), (12...19).contains(digits.count) else {
             throw .invalidArgument("card.number must be 12 to 19 digits")
@@ -34,26 +35,25 @@ public struct PaymentCard: Sendable, CustomStringConvertible, CustomDebugStringC
         guard Self.passesLuhn(digits) else {
             throw .invalidArgument("card.number is not a valid card number (its check digit is wrong): check it and try again")
         }
-        guard (1...12).contains(card.expMonth) else { throw .invalidArgument("card.exp_month must be 1 to 12") }
-        // Two-digit years are this century's, as printed on cards.
-        let expiryYear = card.expYear < 100 ? 2000 + Int(card.expYear) : Int(card.expYear)
-        guard (expiryYear, Int(card.expMonth)) >= (year, month) else {
-            throw .invalidArgument("the card expired at the end of \(card.expMonth)/\(expiryYear)")
+        guard (1...12).contains(expiryMonth) else { throw .invalidArgument("card.exp_month must be 1 to 12") }
+        let fullYear = (0..<100).contains(expiryYear) ? 2000 + expiryYear : expiryYear
+        guard (fullYear, expiryMonth) >= (year, month) else {
+            throw .invalidArgument("the card expired at the end of \(expiryMonth)/\(fullYear)")
         }
-        guard expiryYear <= year + 20 else { throw .invalidArgument("card.exp_year \(card.expYear) is too far ahead") }
+        guard fullYear <= year + 20 else { throw .invalidArgument("card.exp_year \(expiryYear) is too far ahead") }
         let brand = Self.brand(of: digits)
         let cvcLength = brand == .americanExpress ? 4 : 3
-        guard card.cvc.count == cvcLength, card.cvc.allSatisfy(\.isASCIIDigit) else {
+        guard cvc.count == cvcLength, cvc.allSatisfy(\.isASCIIDigit) else {
             throw .invalidArgument("card.cvc must be \(cvcLength) digits for a \(brand.rawValue) card")
         }
-        guard card.zip.count == 5, card.zip.allSatisfy(\.isASCIIDigit) else {
+        guard zip.count == 5, zip.allSatisfy(\.isASCIIDigit) else {
             throw .invalidArgument("card.zip must be the card's 5-digit billing ZIP code")
         }
         self.number = digits
-        self.expiryMonth = Int(card.expMonth)
-        self.expiryYear = expiryYear
-        self.cvc = card.cvc
-        self.zip = card.zip
+        self.expiryMonth = expiryMonth
+        self.expiryYear = fullYear
+        self.cvc = cvc
+        self.zip = zip
         self.brand = brand
     }
 

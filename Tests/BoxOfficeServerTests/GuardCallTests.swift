@@ -1,6 +1,8 @@
 import BoxOfficeClient
 import BoxOfficeCore
 import BoxOfficeProto
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeServer
 import BoxOfficeTesting
 import Foundation
@@ -12,7 +14,7 @@ import Testing
 struct GuardCallTests {
     @Test func reconnectingDoesNotResetALimitAndTheRetryIsHonoured() async throws {
         let clock = ManualClock()
-        try await TestServer.withRunning(configure: { $0.trustedNetworks = TrustedNetworks() }, clock: clock.wallClock) { server, _ in
+        try await TestServer.withRunning(configure: { $0.trustedNetworks = TrustedNetworks() }, clock: clock) { server, _ in
             var client = try await server.connect()
             let search = Boxoffice_V1_Request.OneOf_Call.searchTheatres(.with { $0.near = .with { $0.zip = "60601" } })
             for _ in 0..<40 { #expect(try await client.send(search).status.code == .ok) }
@@ -30,9 +32,29 @@ struct GuardCallTests {
         }
     }
 
+    @Test func aWallClockStepNeitherRefillsNorDrainsABucket() async throws {
+        let clock = ManualClock()
+        try await TestServer.withRunning(configure: { $0.trustedNetworks = TrustedNetworks() }, clock: clock) { server, _ in
+            let client = try await server.connect()
+            let search = Boxoffice_V1_Request.OneOf_Call.searchTheatres(.with { $0.near = .with { $0.zip = "60601" } })
+            for _ in 0..<40 { #expect(try await client.send(search).status.code == .ok) }
+            #expect(try await client.send(search).status.code == .resourceExhausted)
+            // NTP moves the wall an hour ahead: limits are measured on the monotonic clock, so still refused.
+            clock.stepWallClock(seconds: 3600)
+            let refused = try await client.send(search)
+            #expect(refused.status.code == .resourceExhausted)
+            #expect(refused.status.retryAfterMs == 50)
+            // And an hour back does not push the refill an hour away.
+            clock.stepWallClock(seconds: -7200)
+            clock.advance(seconds: 0.050)
+            #expect(try await client.send(search).status.code == .ok)
+            await client.close()
+        }
+    }
+
     @Test func aScraperIsBlockedAsAutomatedAndServedAgainAfterTheCooldown() async throws {
         let clock = ManualClock()
-        try await TestServer.withRunning(configure: { $0.trustedNetworks = TrustedNetworks() }, clock: clock.wallClock) { server, _ in
+        try await TestServer.withRunning(configure: { $0.trustedNetworks = TrustedNetworks() }, clock: clock) { server, _ in
             let client = try await server.connect()
             client.authToken = try await client.signUp(.with { $0.email = "bot@example.com"; $0.name = "Bot"; $0.password = "long enough" }).token
             let shows = try await client.searchShowtimes(.with { $0.near = .with { $0.zip = "60601" }; $0.pageSize = 100 })
@@ -69,7 +91,7 @@ struct GuardCallTests {
             $0.trustedNetworks = TrustedNetworks()
             $0.maxConnectionsPerAddress = 3
         }) { server, _ in
-            var open: [BoxOfficeClient] = []
+            var open: [BoxOfficeConnection] = []
             for _ in 0..<3 {
                 let client = try await server.connect()
                 #expect(try await client.send(.getInfo(.init())).status.code == .ok)

@@ -1,4 +1,4 @@
-import BoxOfficeCore
+public import BoxOfficeCore
 public import BoxOfficeStore
 public import Foundation
 public import GRDB
@@ -10,13 +10,9 @@ public import GRDB
 /// being written wait and share the next transaction (group commit): one fsync serves a whole batch.
 /// If a transaction fails, every request in it fails and memory returns to before it.
 public actor SeatAllocator: SeatAvailability {
-    /// The most seats one hold may take.
-    public static let maxSeatsPerHold = BestAvailable.maxPartySize
-    /// The most live holds one user may have on one showtime.
-    public static let maxHoldsPerUser = 2
 
     let store: CatalogueStore
-    private let clock: WallClock
+    private let clock: any TimeSource
     /// How long a hold keeps its seats.
     public let holdDuration: Duration
 
@@ -33,7 +29,7 @@ public actor SeatAllocator: SeatAvailability {
     let onCommit: @Sendable (Int, Duration) -> Void
 
     /// An allocator over `store`; `clock` is the time search's seat counts are taken at.
-    public init(store: CatalogueStore, clock: WallClock, holdDuration: Duration = .seconds(300),
+    public init(store: CatalogueStore, clock: any TimeSource, holdDuration: Duration = .seconds(300),
                 onCommit: @escaping @Sendable (Int, Duration) -> Void = { _, _ in }) {
         self.store = store
         self.clock = clock
@@ -71,7 +67,7 @@ public actor SeatAllocator: SeatAvailability {
         guard !show.hasStarted(at: instant) else {
             throw BoxOfficeError(.failedPrecondition, "showtime \(showtimeID) has already started: holds are closed")
         }
-        guard show.holds.liveHoldCount(of: userID, at: instant) < Self.maxHoldsPerUser else {
+        guard show.holds.liveHoldCount(of: userID, at: instant) < ProtocolLimits.maxLiveHoldsPerUser else {
             throw BoxOfficeError(.failedPrecondition,
                                  "you already hold seats twice for this showtime: buy or release a hold first")
         }
@@ -254,8 +250,8 @@ public actor SeatAllocator: SeatAvailability {
     private func seats(for request: SeatRequest, in show: ShowSeats, taken: SeatSet) throws -> SeatSet {
         switch request {
         case .labels(let labels):
-            guard (1...Self.maxSeatsPerHold).contains(labels.count) else {
-                throw BoxOfficeError.invalidArgument("a hold is for 1 to \(Self.maxSeatsPerHold) seats, not \(labels.count)")
+            guard (1...ProtocolLimits.maxSeatsPerHold).contains(labels.count) else {
+                throw BoxOfficeError.invalidArgument("a hold is for 1 to \(ProtocolLimits.maxSeatsPerHold) seats, not \(labels.count)")
             }
             var wanted = SeatSet(capacity: show.layout.capacity)
             for label in labels {

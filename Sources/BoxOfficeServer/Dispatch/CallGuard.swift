@@ -1,9 +1,12 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeCore
 import BoxOfficeProto
 import Logging
 import NIOCore
 
-/// The dispatcher's guard: before a call runs, refuses it if its client is blocked as a bot
+/// The dispatcher's guard, on the monotonic clock (a wall-clock step must not refill every bucket
+/// or lift every block): before a call runs, refuses it if its client is blocked as a bot
 /// (PERMISSION_DENIED) or out of tokens for its class of call (RESOURCE_EXHAUSTED), both with an
 /// exact `retry_after_ms`; after it ran, shows the bot guard what the call revealed. Trusted
 /// addresses pass untouched.
@@ -11,11 +14,11 @@ final class CallGuard: Sendable {
     let limiter: RateLimiter?
     let bots: BotGuard?
     let trusted: TrustedNetworks
-    private let clock: WallClock
+    private let clock: any TimeSource
     private let metrics: ServerMetrics
     private let logger: Logger
 
-    init(limiter: RateLimiter?, bots: BotGuard?, trusted: TrustedNetworks, clock: WallClock, metrics: ServerMetrics, logger: Logger) {
+    init(limiter: RateLimiter?, bots: BotGuard?, trusted: TrustedNetworks, clock: any TimeSource, metrics: ServerMetrics, logger: Logger) {
         self.limiter = limiter
         self.bots = bots
         self.trusted = trusted
@@ -34,7 +37,7 @@ final class CallGuard: Sendable {
 
     /// Throws the refusal of a call of `callClass` by `client`, or returns to let it run.
     func admit(_ client: ClientKey, _ callClass: CallClass) throws(BoxOfficeError) {
-        let now = clock.nowMilliseconds
+        let now = clock.monotonicMilliseconds
         if let block = bots?.admit(client, nowMilliseconds: now) {
             if block.startedNow { blocked(client, block) }
             metrics.guardRefused()
@@ -52,13 +55,13 @@ final class CallGuard: Sendable {
 
     /// Shows the bot guard what an answered call revealed.
     func observe(_ event: BotGuard.Event, for client: ClientKey) {
-        if let block = bots?.observe(event, for: client, nowMilliseconds: clock.nowMilliseconds) { blocked(client, block) }
+        if let block = bots?.observe(event, for: client, nowMilliseconds: clock.monotonicMilliseconds) { blocked(client, block) }
     }
 
     /// Holds the reaper found expired, by owner: evidence of hold abandonment.
     func holdsExpired(userIDs: [Int64]) {
         guard let bots else { return }
-        let now = clock.nowMilliseconds
+        let now = clock.monotonicMilliseconds
         for userID in userIDs {
             if let block = bots.holdExpired(for: .user(userID), nowMilliseconds: now) { blocked(.user(userID), block) }
         }

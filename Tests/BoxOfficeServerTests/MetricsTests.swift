@@ -1,5 +1,7 @@
 import BoxOfficeClient
 import BoxOfficeProto
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeServer
 import BoxOfficeTesting
 import Testing

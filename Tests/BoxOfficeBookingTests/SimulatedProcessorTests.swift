@@ -1,11 +1,10 @@
-import BoxOfficeProto
-import BoxOfficeServer
+import BoxOfficeBooking
 import Testing
 
 /// The simulated processor remembers its latest charges only, so a long-running server does not
 /// grow by every sale; what it forgot it handles as a processor would after a restart.
 struct SimulatedProcessorTests {
-    let card = try! PaymentCard(.with { $0.number = "4242424242424242"; $0.expMonth = 12; $0.expYear = 2040; $0.cvc = "123"; $0.zip = "10001" },
+    let card = try! PaymentCard(number: "4242424242424242", expiryMonth: 12, expiryYear: 2040, cvc: "123", zip: "10001",
                                 currentYear: 2026, currentMonth: 11)
 
     @Test func itForgetsTheOldestChargesBeyondItsBound() async throws {

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Exit status: 0 when the call succeeded; 2 for a usage error; 10 + the status code when the
 /// server answered an error (NOT_FOUND exits 15), with `CODE_NAME: message` on standard error.
-public enum BoxOfficeCLI {
+public enum CommandLineRunner {
     public static func main(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
         let command: any ParsableCommand
         do {

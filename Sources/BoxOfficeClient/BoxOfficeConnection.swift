@@ -8,8 +8,9 @@ import Synchronization
 /// An async client for a BoxOffice server: one TCP connection, many calls in flight on it.
 ///
 /// Every method throws `BoxOfficeError` carrying the server's status code and message, or
-/// UNAVAILABLE when the connection is lost, or DEADLINE_EXCEEDED when no answer came in time.
-public final class BoxOfficeClient: Sendable {
+/// UNAVAILABLE when the connection is lost, DEADLINE_EXCEEDED when no answer came in time, or
+/// CANCELLED at once when the calling task is cancelled.
+public final class BoxOfficeConnection: Sendable {
     /// Options of one call.
     public struct CallOptions: Sendable {
         /// How long the server may take; nil leaves the server's default.
@@ -47,13 +48,13 @@ public final class BoxOfficeClient: Sendable {
         localAddress: SocketAddress? = nil,
         connectTimeout: Duration = .seconds(10),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) async throws -> BoxOfficeClient {
+    ) async throws -> BoxOfficeConnection {
         do {
             var bootstrap = ClientBootstrap(group: group)
             if let localAddress { bootstrap = bootstrap.bind(to: localAddress) }
             let channel = try await bootstrap
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connectTimeout(.milliseconds(connectTimeout.components.seconds * 1000 + connectTimeout.components.attoseconds / 1_000_000_000_000_000))
+                .connectTimeout(TimeAmount(connectTimeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers([
@@ -64,7 +65,7 @@ public final class BoxOfficeClient: Sendable {
                 }
                 .connect(host: host, port: port)
                 .get()
-            return BoxOfficeClient(channel: channel)
+            return BoxOfficeConnection(channel: channel)
         } catch let error as NIOConnectionError {
             let reasons = error.connectionErrors.map { "\($0.error)" } + (error.dnsAError.map { ["\($0)"] } ?? [])
             throw BoxOfficeError(.unavailable, "cannot connect to \(host):\(port) (is boxofficed running there?): "
@@ -94,22 +95,29 @@ public final class BoxOfficeClient: Sendable {
         request.idempotencyKey = options.idempotencyKey
         var timeout = Self.defaultTimeout
         if let deadline = options.deadline {
-            let milliseconds = deadline.components.seconds * 1000 + deadline.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds = Milliseconds.of(deadline)
             request.deadlineMs = UInt32(clamping: max(1, milliseconds))
             // Wait a little past the server's deadline so its DEADLINE_EXCEEDED, not ours, arrives.
             timeout = deadline + .seconds(1)
         }
         let promise = channel.eventLoop.makePromise(of: Boxoffice_V1_Response.self)
-        let outgoing = OutgoingCall(request: request, response: promise, timeout: TimeAmount.nanoseconds(
-            timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+        let outgoing = OutgoingCall(request: request, response: promise, timeout: TimeAmount(timeout))
         channel.write(outgoing, promise: nil)  // the handler coalesces flushes
-        return try await promise.futureResult.get()
+        // A cancelled caller is answered CANCELLED at once instead of waiting out its deadline;
+        // the cancellation reaches the handler after the write, on the same event loop.
+        let channel = self.channel
+        let callID = request.callID
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            channel.triggerUserOutboundEvent(CancelCall(callID: callID), promise: nil)
+        }
     }
 
     /// Sends one call and returns its result, throwing the status when it is not OK.
     public func call(_ call: Boxoffice_V1_Request.OneOf_Call, options: CallOptions = .init()) async throws -> Boxoffice_V1_Response.OneOf_Result {
         let response = try await send(call, options: options)
-        guard response.status.code == .ok else { throw BoxOfficeError(response.status) }
+        guard response.status.code == .ok else { throw response.status.error }
         guard let result = response.result else {
             throw BoxOfficeError(.internalError, "the server answered OK without a result")
         }

@@ -2,9 +2,7 @@ public import BoxOfficeProto
 import BoxOfficeCore
 
 // One typed method per call of proto/boxoffice.proto.
-extension BoxOfficeClient {
-    public typealias Result = Boxoffice_V1_Response.OneOf_Result
-
+extension BoxOfficeConnection {
     public func getInfo(options: CallOptions = .init()) async throws -> Boxoffice_V1_ServerInfo {
         try await unary(.getInfo(.init()), options) { if case .getInfo(let value) = $0 { value } else { nil } }
     }
@@ -65,7 +63,7 @@ extension BoxOfficeClient {
     private func unary<Value>(
         _ call: Boxoffice_V1_Request.OneOf_Call,
         _ options: CallOptions,
-        extract: (Result) -> Value?
+        extract: (Boxoffice_V1_Response.OneOf_Result) -> Value?
     ) async throws -> Value {
         let result = try await self.call(call, options: options)
         guard let value = extract(result) else {

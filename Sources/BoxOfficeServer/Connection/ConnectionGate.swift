@@ -1,3 +1,5 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeCore
 import BoxOfficeProto
 import BoxOfficeWire
@@ -35,7 +37,7 @@ final class ConnectionGate: ChannelDuplexHandler {
                                                              "boxoffice.reason": "\(refusal.message)"])
             let answer = Boxoffice_V1_Response.failure(
                 callID: 0, BoxOfficeError(.resourceExhausted, refusal.message, retryAfterMilliseconds: 1000))
-            if let frame = try? context.channel.allocator.frame(of: answer) {
+            if let frame = try? FrameCoding.frame(of: answer, allocator: context.channel.allocator) {
                 context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
             }
             context.close(promise: nil)

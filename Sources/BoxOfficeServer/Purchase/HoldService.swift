@@ -1,3 +1,5 @@
+import BoxOfficeBooking
+import BoxOfficeGuard
 import BoxOfficeCore
 import BoxOfficeProto
 import Foundation
@@ -5,13 +7,11 @@ import Foundation
 /// `HoldSeats` and `ReleaseHold` on the wire: checks the caller's token and the request's shape,
 /// then leaves every seat decision to the `SeatAllocator`.
 final class HoldService: Sendable {
-    static let maxSeatsPerHold = 10
-
     private let allocator: SeatAllocator
     private let accounts: AccountService
-    private let clock: WallClock
+    private let clock: any TimeSource
 
-    init(allocator: SeatAllocator, accounts: AccountService, clock: WallClock) {
+    init(allocator: SeatAllocator, accounts: AccountService, clock: any TimeSource) {
         self.allocator = allocator
         self.accounts = accounts
         self.clock = clock
@@ -23,14 +23,14 @@ final class HoldService: Sendable {
         let seats: SeatRequest
         switch (request.seats.isEmpty, request.hasBestAvailable) {
         case (false, false):
-            guard request.seats.count <= Self.maxSeatsPerHold else {
-                throw BoxOfficeError.invalidArgument("a hold takes at most \(Self.maxSeatsPerHold) seats, not \(request.seats.count)")
+            guard request.seats.count <= ProtocolLimits.maxSeatsPerHold else {
+                throw BoxOfficeError.invalidArgument("a hold takes at most \(ProtocolLimits.maxSeatsPerHold) seats, not \(request.seats.count)")
             }
             seats = .labels(request.seats)
         case (true, true):
             let count = Int(request.bestAvailable.count)
-            guard (1...Self.maxSeatsPerHold).contains(count) else {
-                throw BoxOfficeError.invalidArgument("best_available.count must be 1 to \(Self.maxSeatsPerHold), not \(count)")
+            guard (1...ProtocolLimits.maxSeatsPerHold).contains(count) else {
+                throw BoxOfficeError.invalidArgument("best_available.count must be 1 to \(ProtocolLimits.maxSeatsPerHold), not \(count)")
             }
             seats = .bestAvailable(count: count, kind: try Self.kind(request.bestAvailable.kind))
         default:
@@ -41,7 +41,7 @@ final class HoldService: Sendable {
             $0.holdID = held.holdID
             $0.showtimeID = held.showtimeID
             $0.seats = held.seatLabels
-            $0.expiresAtMs = Int64((held.expiresAt.timeIntervalSince1970 * 1000).rounded(.down))
+            $0.expiresAtMs = Milliseconds.sinceEpoch(held.expiresAt)
         }
     }
 

@@ -1,3 +1,6 @@
+public import BoxOfficeCore
+public import BoxOfficeBooking
+public import BoxOfficeGuard
 public import BoxOfficeStore
 public import Logging
 public import NIOCore
@@ -11,10 +14,10 @@ public import ServiceLifecycle
 
 /// The BoxOffice server as a ServiceLifecycle `Service`: listens, serves calls, and on graceful
 /// shutdown stops accepting, lets in-flight calls finish within the grace period, then closes.
-public final class BoxOfficeServer: Service {
+public final class BoxOfficeService: Service {
     private let configuration: ServerConfiguration
     private let store: CatalogueStore
-    private let clock: WallClock
+    private let clock: any TimeSource
     private let paymentGateway: any PaymentGateway
     private let logger: Logger
     /// Every figure the server keeps, also served on `metricsPort` when it is set.
@@ -29,7 +32,7 @@ public final class BoxOfficeServer: Service {
     public init(
         configuration: ServerConfiguration,
         store: CatalogueStore,
-        clock: WallClock = .system,
+        clock: any TimeSource = SystemTimeSource(),
         paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
         logger: Logger
     ) {

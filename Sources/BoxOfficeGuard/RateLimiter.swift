@@ -3,7 +3,7 @@ import Synchronization
 
 /// A token bucket per client and call class, kept as GCRA (the generic cell rate algorithm): one
 /// "theoretical arrival time" per bucket instead of a token count and a timestamp, so a client's
-/// five buckets take 40 bytes. Time is integer nanoseconds from the injected clock's milliseconds,
+/// five buckets take 40 bytes. Time is integer nanoseconds from the monotonic clock's milliseconds (a wall-clock step moves no bucket),
 /// so `retry_after_ms` is computed in the same arithmetic that decides: rounded up, a client that
 /// waits exactly that long is served (rounding it down is the classic limiter bug).
 public final class RateLimiter: Sendable {
@@ -12,7 +12,7 @@ public final class RateLimiter: Sendable {
         case refused(retryAfterMilliseconds: UInt32)
     }
 
-    /// Theoretical arrival time per call class, in nanoseconds since the Unix epoch (0: never seen).
+    /// Theoretical arrival time per call class, in nanoseconds on the monotonic clock (0: never seen).
     struct Buckets {
         var arrival: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
 
