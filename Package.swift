@@ -14,6 +14,12 @@ let package = Package(
         .executable(name: "boxoffice", targets: ["boxoffice"]),
         .executable(name: "boxoffice-soak", targets: ["boxoffice-soak"]),
         .library(name: "BoxOfficeClient", targets: ["BoxOfficeClient"]),
+        // For the Benchmarks package beside this one, which measures these in process.
+        .library(name: "BoxOfficeGuard", targets: ["BoxOfficeGuard"]),
+        .library(name: "BoxOfficeBooking", targets: ["BoxOfficeBooking"]),
+        .library(name: "BoxOfficeStore", targets: ["BoxOfficeStore"]),
+        .library(name: "BoxOfficeCore", targets: ["BoxOfficeCore"]),
+        .library(name: "BoxOfficeTesting", targets: ["BoxOfficeTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -203,6 +209,14 @@ let package = Package(
         .testTarget(
             name: "BoxOfficeSoakTests",
             dependencies: ["BoxOfficeSoak", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "BoxOfficeClientTests",
+            dependencies: [
+                "BoxOfficeClient", "BoxOfficeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "BoxOfficeCLITests", dependencies: ["BoxOfficeCLI", "BoxOfficeTesting", "BoxOfficeClient"]),
     ]

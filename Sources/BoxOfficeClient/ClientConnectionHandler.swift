@@ -1,5 +1,5 @@
-public import BoxOfficeCore
-public import BoxOfficeProto
+import BoxOfficeCore
+import BoxOfficeProto
 import BoxOfficeWire
 import NIOCore
 

@@ -1,6 +1,5 @@
 public import BoxOfficeCore
 public import BoxOfficeBooking
-public import BoxOfficeGuard
 public import BoxOfficeStore
 public import Logging
 public import NIOCore

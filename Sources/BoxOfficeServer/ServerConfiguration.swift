@@ -1,4 +1,3 @@
-public import BoxOfficeBooking
 public import BoxOfficeGuard
 import BoxOfficeWire
 public import Foundation

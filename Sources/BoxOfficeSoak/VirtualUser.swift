@@ -1,7 +1,6 @@
 public import BoxOfficeClient
 public import BoxOfficeCore
 public import BoxOfficeProto
-import BoxOfficeCore
 import BoxOfficeWire
 import Foundation
 import Synchronization

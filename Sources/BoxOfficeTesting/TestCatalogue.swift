@@ -1,5 +1,4 @@
 public import BoxOfficeCore
-public import BoxOfficeServer
 public import BoxOfficeStore
 public import Foundation
 import Synchronization

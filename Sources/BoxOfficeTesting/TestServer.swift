@@ -1,6 +1,6 @@
 public import BoxOfficeBooking
 public import BoxOfficeCore
-public import BoxOfficeGuard
+import BoxOfficeGuard
 public import BoxOfficeClient
 public import BoxOfficeServer
 public import BoxOfficeStore

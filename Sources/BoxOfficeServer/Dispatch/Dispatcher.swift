@@ -1,7 +1,7 @@
 import BoxOfficeBooking
 import BoxOfficeGuard
 import BoxOfficeCore
-public import BoxOfficeProto
+import BoxOfficeProto
 import Logging
 
 /// Turns a decoded request into a response: finds the handler for its call and maps every thrown
