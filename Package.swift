@@ -54,12 +54,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // SQLite through GRDB: schema, catalogue generator, catalogue queries.
+        // The store's protocols by job, and the SQLite store through GRDB: schema, records, catalogue
+        // generator and queries, the seat ledger, the invariant check.
         .target(
             name: "BoxOfficeStore",
             dependencies: [
                 "BoxOfficeCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Resources/us-zipcodes-ATTRIBUTION.md"],
@@ -83,7 +85,6 @@ let package = Package(
             name: "BoxOfficeBooking",
             dependencies: [
                 "BoxOfficeCore", "BoxOfficeStore",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
@@ -202,6 +203,7 @@ let package = Package(
             dependencies: [
                 "BoxOfficeServer", "BoxOfficeGuard", "BoxOfficeBooking", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto",
                 "BoxOfficeWire", "BoxOfficeStore", "BoxOfficeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

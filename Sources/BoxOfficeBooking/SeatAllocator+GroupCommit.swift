@@ -1,11 +1,11 @@
 import BoxOfficeCore
 import BoxOfficeStore
-import GRDB
 
 /// The requests decided in memory since the last transaction began, waiting to be written together.
 struct PendingBatch {
     struct Entry {
-        var write: @Sendable (Database) throws -> Void
+        /// What this request changes, written in order inside the batch's transaction.
+        var changes: [SeatChange]
         var reply: CheckedContinuation<Void, any Error>
     }
 
@@ -16,12 +16,6 @@ struct PendingBatch {
     var holdIndexBefore: [String: Int64?] = [:]
 
     var isEmpty: Bool { entries.isEmpty }
-}
-
-/// Which request of a batch failed its write, so that it gets its own error and the others a retryable one.
-private struct WriteFailed: Error {
-    var entry: Int
-    var error: any Error
 }
 
 extension SeatAllocator {
@@ -38,11 +32,11 @@ extension SeatAllocator {
         if pending.holdIndexBefore[holdID] == nil { pending.holdIndexBefore[holdID] = .some(holdShowtime[holdID]) }
     }
 
-    /// Queues `write` into the pending batch and returns once the batch's transaction has committed,
+    /// Queues `changes` into the pending batch and returns once the batch's transaction has committed,
     /// or throws if it failed (memory is then already rolled back). Call with the memory change made.
-    func commit(_ write: @escaping @Sendable (Database) throws -> Void) async throws {
+    func commit(_ changes: [SeatChange]) async throws {
         try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
-            pending.entries.append(.init(write: write, reply: reply))
+            pending.entries.append(.init(changes: changes, reply: reply))
             if !isWriting {
                 isWriting = true
                 Task { await self.writeBatches() }
@@ -56,14 +50,9 @@ extension SeatAllocator {
         while !pending.isEmpty {
             let batch = pending
             pending = PendingBatch()
-            let writes = batch.entries.map(\.write)
             do {
                 let started = ContinuousClock.now
-                try await store.dbPool.write { db in
-                    for (index, write) in writes.enumerated() {
-                        do { try write(db) } catch { throw WriteFailed(entry: index, error: error) }
-                    }
-                }
+                try await ledger.apply(batch.entries.map(\.changes))
                 let took = ContinuousClock.now - started
                 statistics.transactions += 1
                 statistics.transactionTime += took
@@ -79,10 +68,10 @@ extension SeatAllocator {
                 rollBack(queued)
                 rollBack(batch)
                 statistics.failedTransactions += 1
-                let failed = error as? WriteFailed
+                let failed = error as? SeatLedgerFailure
                 let retry = BoxOfficeError(.aborted, "the seat change could not be saved: try again")
                 for (index, entry) in batch.entries.enumerated() {
-                    entry.reply.resume(throwing: index == failed?.entry ? Self.reported(failed!.error) : retry)
+                    entry.reply.resume(throwing: index == failed?.request ? Self.reported(failed!.cause) : retry)
                 }
                 for entry in queued.entries { entry.reply.resume(throwing: retry) }
             }

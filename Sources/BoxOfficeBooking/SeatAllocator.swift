@@ -1,17 +1,17 @@
 public import BoxOfficeCore
 public import BoxOfficeStore
-public import Foundation
-public import GRDB
+import Foundation
 
 /// Every seat change of every showtime: hold, release, purchase, cancel, expiry.
 ///
 /// One actor decides all of them in memory, so two requests for one seat can never both win, and
-/// writes each decision through to SQLite before answering. Decisions made while a transaction is
+/// writes each decision through to its `SeatLedger` before answering. Decisions made while a transaction is
 /// being written wait and share the next transaction (group commit): one fsync serves a whole batch.
 /// If a transaction fails, every request in it fails and memory returns to before it.
 public actor SeatAllocator: SeatAvailability {
 
-    let store: CatalogueStore
+    let ledger: any SeatLedger
+    /// The one clock the allocator reads: every decision is taken at its now.
     private let clock: any TimeSource
     /// How long a hold keeps its seats.
     public let holdDuration: Duration
@@ -28,10 +28,10 @@ public actor SeatAllocator: SeatAvailability {
     /// Told each committed batch's request count and how long its transaction took (for metrics).
     let onCommit: @Sendable (Int, Duration) -> Void
 
-    /// An allocator over `store`; `clock` is the time search's seat counts are taken at.
-    public init(store: CatalogueStore, clock: any TimeSource, holdDuration: Duration = .seconds(300),
+    /// An allocator over `ledger`, deciding at `clock`'s now.
+    public init(ledger: any SeatLedger, clock: any TimeSource, holdDuration: Duration = .seconds(300),
                 onCommit: @escaping @Sendable (Int, Duration) -> Void = { _, _ in }) {
-        self.store = store
+        self.ledger = ledger
         self.clock = clock
         self.holdDuration = holdDuration
         self.onCommit = onCommit
@@ -61,8 +61,8 @@ public actor SeatAllocator: SeatAvailability {
     // MARK: Holds
 
     /// Holds the requested seats for `userID`, all or none, for `holdDuration` (never past the show's start).
-    public func hold(showtimeID: Int64, userID: Int64, seats request: SeatRequest, now: Date) async throws -> HoldResult {
-        let instant = Self.milliseconds(now)
+    public func hold(showtimeID: Int64, userID: Int64, seats request: SeatRequest) async throws -> HoldResult {
+        let instant = clock.nowMilliseconds
         var show = try await loadedShow(showtimeID)
         guard !show.hasStarted(at: instant) else {
             throw BoxOfficeError(.failedPrecondition, "showtime \(showtimeID) has already started: holds are closed")
@@ -82,46 +82,44 @@ public actor SeatAllocator: SeatAvailability {
         // Expired holds still in the book may own these seats: end them in the same transaction.
         let expired = show.holds.reap(at: instant).map(\.id)
         let id = Self.newHoldID(now: instant)
-        let expiresAt = min(instant + Self.milliseconds(holdDuration), show.startsAt)
+        let expiresAt = min(instant + Milliseconds.of(holdDuration), show.startsAt)
         show.holds.add(Hold(id: id, userID: userID, seats: wanted, expiresAt: expiresAt))
         shows[showtimeID] = show
         for gone in expired { index(gone, nil) }
         index(id, showtimeID)
 
         let indices = Array(wanted)
-        try await commit { db in
-            try SeatClaims.endHolds(expired, state: "expired", in: db)
-            try SeatClaims.insertHold(id: id, userID: userID, showtimeID: showtimeID, seats: indices, expiresAt: expiresAt, in: db)
-        }
+        try await commit([.endHolds(expired, .expired),
+                          .hold(id: id, userID: userID, showtimeID: showtimeID, seats: indices, expiresAt: expiresAt)])
         return HoldResult(holdID: id, showtimeID: showtimeID, seatIndices: indices, seatLabels: show.labels(indices),
-                          expiresAt: Self.date(expiresAt))
+                          expiresAt: Milliseconds.date(sinceEpoch: expiresAt))
     }
 
     /// The seats of `userID`'s live hold, for pricing before a purchase.
-    public func heldSeats(holdID: String, userID: Int64, now: Date) async throws -> HeldSeats {
-        let (show, hold) = try await liveHold(holdID, of: userID, at: Self.milliseconds(now))
+    public func heldSeats(holdID: String, userID: Int64) async throws -> HeldSeats {
+        let (show, hold) = try await liveHold(holdID, of: userID, at: clock.nowMilliseconds)
         return HeldSeats(holdID: hold.id, userID: userID, showtimeID: show.showtimeID,
-                         seats: hold.seats.map { show.layout.seats[$0] }, expiresAt: Self.date(hold.expiresAt))
+                         seats: hold.seats.map { show.layout.seats[$0] }, expiresAt: Milliseconds.date(sinceEpoch: hold.expiresAt))
     }
 
     /// Gives a live hold's seats back at once.
-    public func release(holdID: String, userID: Int64, now: Date) async throws {
-        var (show, _) = try await liveHold(holdID, of: userID, at: Self.milliseconds(now))
+    public func release(holdID: String, userID: Int64) async throws {
+        var (show, _) = try await liveHold(holdID, of: userID, at: clock.nowMilliseconds)
         willChange(show)
         show.holds.remove(id: holdID)
         shows[show.showtimeID] = show
         index(holdID, nil)
-        try await commit { db in try SeatClaims.endHolds([holdID], state: "released", in: db) }
+        try await commit([.endHolds([holdID], .released)])
     }
 
-    /// Marks every hold past its expiry at `now` expired and returns them, earliest expiry first.
+    /// Marks every hold past its expiry expired and returns them, earliest expiry first.
     /// Their seats were already free to others; this tidies memory and the store.
     @discardableResult
-    public func reapExpired(now: Date) async throws -> [ExpiredHold] {
-        let instant = Self.milliseconds(now)
+    public func reapExpired() async throws -> [ExpiredHold] {
+        let instant = clock.nowMilliseconds
         // Holds left live in the store by an earlier process belong to showtimes not in memory yet:
         // loading those showtimes puts the holds in their books, and the sweep below ends them.
-        let stale = try await store.dbPool.read { try SeatClaims.showtimesWithExpiredHolds(now: instant, limit: 200, in: $0) }
+        let stale = try await ledger.showtimesWithExpiredHolds(now: instant, limit: 200)
         for showtimeID in stale where shows[showtimeID] == nil { _ = try await loadedShow(showtimeID) }
         var reaped: [ExpiredHold] = []
         for (id, show) in shows {
@@ -135,45 +133,43 @@ public actor SeatAllocator: SeatAvailability {
         reaped.sort { ($0.hold.expiresAt, $0.hold.id) < ($1.hold.expiresAt, $1.hold.id) }
         for expired in reaped { index(expired.hold.id, nil) }
         let ids = reaped.map(\.hold.id)
-        try await commit { db in try SeatClaims.endHolds(ids, state: "expired", in: db) }
+        try await commit([.endHolds(ids, .expired)])
         return reaped
     }
 
     // MARK: Purchase and cancellation
 
-    /// Turns a live hold into a booking: `bookingWriter` inserts the booking (`bookingCode`), its
-    /// tickets and payment in the same transaction that moves the seats' claims to the booking, so
-    /// all of it commits or none does. The writer must not throw for reasons its batch-mates share.
-    public func confirmPurchase(holdID: String, userID: Int64, bookingCode: String, now: Date,
-                                bookingWriter: @escaping @Sendable (Database, HeldSeats) throws -> Void) async throws -> HeldSeats {
-        let instant = Self.milliseconds(now)
+    /// Turns a live hold into `booking`: the booking, its tickets, its payment and `key` are written
+    /// in the transaction that moves the seats' claims to the booking, so all of it commits or none
+    /// does. The booking's tickets must be for exactly the hold's seats.
+    public func confirmPurchase(holdID: String, userID: Int64, booking: BookingRecord, key: IdempotencyUse? = nil) async throws -> HeldSeats {
+        let instant = clock.nowMilliseconds
         let (found, hold) = try await liveHold(holdID, of: userID, at: instant)
         var show = found
         guard !show.hasStarted(at: instant) else {
             throw BoxOfficeError(.failedPrecondition, "showtime \(show.showtimeID) has already started: tickets are no longer sold")
         }
+        guard booking.showtimeID == show.showtimeID, booking.userID == userID,
+              booking.tickets.map(\.seatIndex).sorted() == Array(hold.seats) else {
+            throw BoxOfficeError.internalError("booking \(booking.code) is not for the seats of hold \(holdID)")
+        }
         let held = HeldSeats(holdID: holdID, userID: userID, showtimeID: show.showtimeID,
-                             seats: hold.seats.map { show.layout.seats[$0] }, expiresAt: Self.date(hold.expiresAt))
+                             seats: hold.seats.map { show.layout.seats[$0] }, expiresAt: Milliseconds.date(sinceEpoch: hold.expiresAt))
         willChange(show)
         show.holds.remove(id: holdID)
         show.sold.formUnion(hold.seats)
-        show.bookings[bookingCode] = hold.seats
+        show.bookings[booking.code] = hold.seats
         shows[show.showtimeID] = show
         index(holdID, nil)
-        let seatCount = hold.seats.count
-        try await commit { db in
-            try bookingWriter(db, held)
-            try SeatClaims.purchaseHold(holdID, bookingCode: bookingCode, seatCount: seatCount, in: db)
-        }
+        try await commit([.purchase(holdID: holdID, seatCount: hold.seats.count, booking: booking, key: key)])
         return held
     }
 
-    /// Cancels `userID`'s confirmed booking before its show starts and frees its seats; `refundWriter`
-    /// records the refund in the same transaction.
-    public func cancel(bookingCode: String, userID: Int64, now: Date,
-                       refundWriter: @escaping @Sendable (Database) throws -> Void = { _ in }) async throws -> CancelledSeats {
-        let instant = Self.milliseconds(now)
-        guard let owner = try await store.dbPool.read({ try SeatClaims.bookingOwner(bookingCode, in: $0) }), owner.userID == userID else {
+    /// Cancels `userID`'s confirmed booking before its show starts and frees its seats, recording
+    /// `refundedCents` in the same transaction.
+    public func cancel(bookingCode: String, userID: Int64, refundedCents: Int64 = 0) async throws -> CancelledSeats {
+        let instant = clock.nowMilliseconds
+        guard let owner = try await ledger.bookingOwner(code: bookingCode), owner.userID == userID else {
             throw BoxOfficeError.notFound("you have no booking \(bookingCode)")
         }
         var show = try await loadedShow(owner.showtimeID)
@@ -187,10 +183,7 @@ public actor SeatAllocator: SeatAvailability {
         show.bookings[bookingCode] = nil
         show.sold.subtract(seats)
         shows[show.showtimeID] = show
-        try await commit { db in
-            try refundWriter(db)
-            try SeatClaims.cancelBooking(bookingCode, now: instant, in: db)
-        }
+        try await commit([.cancel(bookingCode: bookingCode, at: instant, refundedCents: refundedCents)])
         return CancelledSeats(bookingCode: bookingCode, showtimeID: show.showtimeID, seatIndices: Array(seats))
     }
 
@@ -205,7 +198,7 @@ public actor SeatAllocator: SeatAvailability {
     /// always in `shows` (changes take it out and put it back without suspending).
     func loadedShow(_ showtimeID: Int64) async throws -> ShowSeats {
         if let show = shows[showtimeID] { return show }
-        let stored = try await store.dbPool.read { try SeatClaims.load(showtimeID: showtimeID, in: $0) }
+        let stored = try await ledger.seats(ofShowtime: showtimeID)
         if let show = shows[showtimeID] { return show }
         guard let stored else {
             throw BoxOfficeError.notFound("no showtime with id \(showtimeID)")
@@ -219,17 +212,17 @@ public actor SeatAllocator: SeatAvailability {
     /// `userID`'s hold and its showtime, if it blocks seats at `instant`. Someone else's hold is "not
     /// found"; the owner's ended hold is FAILED_PRECONDITION saying how it ended.
     private func liveHold(_ holdID: String, of userID: Int64, at instant: Int64) async throws -> (ShowSeats, Hold) {
-        if holdShowtime[holdID] == nil, let stored = try await store.dbPool.read({ try SeatClaims.storedHold(holdID, in: $0) }),
+        if holdShowtime[holdID] == nil, let stored = try await ledger.hold(id: holdID),
            stored.userID == userID, holdShowtime[holdID] == nil {
             switch stored.state {
-            case "live":
+            case .live:
                 // A hold made before a restart: loading its showtime indexes its holds.
                 if shows[stored.showtimeID] == nil { _ = try await loadedShow(stored.showtimeID) }
-            case "purchased":
+            case .purchased:
                 throw BoxOfficeError(.failedPrecondition, "hold \(holdID) was already bought: see your bookings")
-            case "released":
+            case .released:
                 throw BoxOfficeError(.failedPrecondition, "hold \(holdID) was released: hold the seats again")
-            default:
+            case .expired:
                 throw BoxOfficeError(.failedPrecondition, "hold \(holdID) expired: hold the seats again")
             }
         }
@@ -294,15 +287,5 @@ public actor SeatAllocator: SeatAvailability {
             }
         }
         return id
-    }
-
-    /// Unix milliseconds, rounded down: the unit of `holds.expires_at`.
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
-
-    /// The instant `milliseconds` after the Unix epoch.
-    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }

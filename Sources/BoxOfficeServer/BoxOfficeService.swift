@@ -18,6 +18,7 @@ public final class BoxOfficeService: Service {
     private let store: CatalogueStore
     private let clock: any TimeSource
     private let paymentGateway: any PaymentGateway
+    private let schedule: HousekeepingSchedule
     private let logger: Logger
     /// Every figure the server keeps, also served on `metricsPort` when it is set.
     public let metrics = ServerMetrics()
@@ -26,19 +27,24 @@ public final class BoxOfficeService: Service {
     private let metricsAddressPromise: EventLoopPromise<SocketAddress?>
 
     /// - Parameters:
-    ///   - clock: the wall clock that decides "today" in each time zone and when holds expire.
+    ///   - store: the SQLite database; the server reads and writes it on its blocking pool.
+    ///   - clock: the wall clock decides "today" in each time zone and when holds expire; the
+    ///     monotonic clock measures rate limits and bot scores.
     ///   - paymentGateway: where purchases are charged and cancellations refunded.
+    ///   - schedule: when the housekeeping services (hold reaper, key expiry) do their rounds.
     public init(
         configuration: ServerConfiguration,
         store: CatalogueStore,
         clock: any TimeSource = SystemTimeSource(),
         paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
+        schedule: HousekeepingSchedule = .realTime,
         logger: Logger
     ) {
         self.configuration = configuration
         self.store = store
         self.clock = clock
         self.paymentGateway = paymentGateway
+        self.schedule = schedule
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.boundAddressPromise = group.next().makePromise(of: SocketAddress.self)
@@ -59,7 +65,7 @@ public final class BoxOfficeService: Service {
         let threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.databaseThreads))
         threadPool.start()
         do {
-            try await serve(threadPool: threadPool)
+            try await serve(pool: BlockingPool(threadPool))
         } catch {
             boundAddressPromise.fail(error)
             metricsAddressPromise.fail(error)
@@ -93,17 +99,31 @@ public final class BoxOfficeService: Service {
         return channel
     }
 
-    private func serve(threadPool: NIOThreadPool) async throws {
-        let components = try ServerComponents(
-            configuration: configuration, store: store, threadPool: threadPool, clock: clock,
-            paymentGateway: paymentGateway, metrics: metrics, logger: logger)
+    /// Runs the housekeeping services beside the accept loop, as child tasks: they stop on graceful
+    /// shutdown (and are cancelled if the accept loop ends first).
+    private func serve(pool: BlockingPool) async throws {
+        let components = try await ServerComponents(
+            configuration: configuration, store: SQLiteStore(database: store, pool: pool), pool: pool, clock: clock,
+            paymentGateway: paymentGateway, schedule: schedule, metrics: metrics, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in components.housekeeping {
+                group.addTask { try await service.run() }
+            }
+            do {
+                try await accept(components)
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+    }
+
+    private func accept(_ components: ServerComponents) async throws {
         let dispatcher = components.dispatcher
         let connections = components.connections
         let metrics = self.metrics
-        let reaper = Task { [store, clock, logger] in
-            await components.housekeeping(store: store, clock: clock, metrics: metrics, logger: logger)
-        }
-        defer { reaper.cancel() }
         let quiescing = ServerQuiescingHelper(group: group)
         let configuration = self.configuration
         let logger = self.logger

@@ -1,13 +1,27 @@
-public import GRDB
+import GRDB
 
 /// The booking tables: accounts, seat holds, taken seats, bookings, tickets and idempotency keys.
-public enum BookingSchema {
-    /// Adds migration "v2-booking" after the catalogue's; `CatalogueStore.migrator()` calls it.
-    public static func register(in migrator: inout DatabaseMigrator) {
+enum BookingSchema {
+    /// Adds migrations "v2-booking" and "v3-owed-refunds" after the catalogue's; `CatalogueStore.migrator()` calls it.
+    static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v2-booking") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-owed-refunds") { db in
+            try db.execute(sql: v3)
+        }
     }
+
+    /// Refunds the processor did not take when a booking failed after its charge: kept until retried.
+    static let v3 = """
+        CREATE TABLE owed_refunds (
+            charge_ref TEXT NOT NULL PRIMARY KEY CHECK (charge_ref <> ''),
+            amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            reason TEXT NOT NULL,
+            owed_since INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """
 
     /// Instants are unix milliseconds (UTC); money is integer cents.
     static let v2 = """

@@ -1,5 +1,5 @@
 public import BoxOfficeCore
-public import GRDB
+import GRDB
 
 /// A booking as stored, with its tickets. Of the card, only brand and last four digits.
 public struct BookingRecord: Sendable, Hashable {
@@ -65,9 +65,9 @@ public struct IdempotencyRecord: Sendable, Hashable {
 }
 
 /// Bookings, their tickets and the idempotency keys of purchases.
-public enum BookingRows {
+enum BookingRows {
     /// Writes a booking and its tickets; runs inside the allocator's transaction that also moves the seats.
-    public static func insert(_ booking: BookingRecord, in db: Database) throws {
+    static func insert(_ booking: BookingRecord, in db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO bookings (code, user_id, showtime_id, state, subtotal_cents, fees_cents, tax_cents, total_cents,
                                   card_brand, card_last4, processor_ref, created_at)
@@ -84,14 +84,14 @@ public enum BookingRows {
     }
 
     /// Remembers that `key` made `bookingCode`, replacing a use older than the keeping period.
-    public static func rememberKey(_ key: String, userID: Int64, requestDigest: String, bookingCode: String, now: Int64, in db: Database) throws {
+    static func rememberKey(_ key: String, userID: Int64, requestDigest: String, bookingCode: String, now: Int64, in db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO idempotency_keys (user_id, key, request_digest, booking_code, created_at) VALUES (?, ?, ?, ?, ?)
             """).execute(arguments: [userID, key, requestDigest, bookingCode, now])
     }
 
     /// Records a refund of a booking being cancelled in the same transaction.
-    public static func recordRefund(code: String, cents: Int64, in db: Database) throws {
+    static func recordRefund(code: String, cents: Int64, in db: Database) throws {
         try db.cachedStatement(sql: "UPDATE bookings SET refunded_cents = ? WHERE code = ?").execute(arguments: [cents, code])
     }
 }
@@ -123,7 +123,7 @@ extension CatalogueStore {
                 SELECT request_digest, booking_code FROM idempotency_keys
                 WHERE user_id = ? AND key = ? AND created_at >= ? AND booking_code IS NOT NULL
                 """, arguments: [userID, key, since])
-                .map { IdempotencyRecord(requestDigest: $0[0], bookingCode: $0[1]) }
+                .map(IdempotencyRecord.init(row:))
         }
     }
 
@@ -140,10 +140,7 @@ extension CatalogueStore {
         let code: String = row["code"]
         let tickets = try Row.fetchAll(db, sql: """
             SELECT seat_index, seat_label, ticket_type, price_cents FROM tickets WHERE booking_code = ? ORDER BY seat_index
-            """, arguments: [code]).map { ticket in
-            BookingRecord.Ticket(seatIndex: ticket[0], seatLabel: ticket[1], type: TicketType(rawValue: ticket[2]) ?? .adult,
-                                 priceCents: ticket[3])
-        }
+            """, arguments: [code]).map(BookingRecord.Ticket.init(row:))
         return BookingRecord(
             code: code, userID: row["user_id"], showtimeID: row["showtime_id"],
             state: BookingRecord.State(rawValue: row["state"]) ?? .confirmed,

@@ -24,7 +24,7 @@ extension CatalogueStore {
         guard let row = try Row.fetchOne(statement, arguments: [zip]) else {
             throw BoxOfficeError.invalidArgument("no US ZIP code \(zip)")
         }
-        let z = zipCode(row)
+        let z = ZipCode(row: row)
         guard z.isPlace else {
             let what = z.type == "MILITARY" ? "a military (APO/FPO/DPO) ZIP code" : "a ZIP code without a location"
             throw BoxOfficeError.invalidArgument(
@@ -39,7 +39,7 @@ extension CatalogueStore {
             SELECT zip, type, city, state, county, time_zone, lat, lon FROM zip_codes
             WHERE state = ? AND city = ? COLLATE NOCASE ORDER BY zip
             """)
-        let places = try Row.fetchAll(statement, arguments: [state.uppercased(), city]).map(zipCode).filter(\.isPlace)
+        let places = try Row.fetchAll(statement, arguments: [state.uppercased(), city]).map(ZipCode.init(row:)).filter(\.isPlace)
         guard let first = places.first else {
             throw BoxOfficeError.invalidArgument("no city \"\(city)\" in \(state.uppercased()): check the spelling or give a ZIP code")
         }
@@ -70,16 +70,11 @@ extension CatalogueStore {
         var best: (ZipCode, Double)?
         let rows = try Row.fetchCursor(statement, arguments: [box.minLatitude, box.maxLatitude, box.minLongitude, box.maxLongitude])
         while let row = try rows.next() {
-            let z = zipCode(row)
+            let z = ZipCode(row: row)
             let d = point.distanceInMiles(to: z.coordinate)
             // Ties go to the lower ZIP so the answer is stable.
             if d <= miles, best == nil || d < best!.1 || (d == best!.1 && z.zip < best!.0.zip) { best = (z, d) }
         }
         return best
-    }
-
-    static func zipCode(_ row: Row) -> ZipCode {
-        ZipCode(zip: row[0], type: row[1], city: row[2], state: row[3], county: row[4], timeZone: row[5],
-                coordinate: Coordinate(latitude: row[6], longitude: row[7]))
     }
 }

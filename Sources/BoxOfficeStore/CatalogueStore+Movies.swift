@@ -8,7 +8,7 @@ extension CatalogueStore {
     public func movie(id: Int64) throws -> MovieRecord? {
         try dbPool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.movieColumns) FROM movies m WHERE m.id = ?"),
-                             arguments: [id]).map(Self.movie)
+                             arguments: [id]).map(MovieRecord.init(row:))
         }
     }
 
@@ -36,7 +36,7 @@ extension CatalogueStore {
         return try dbPool.read { db in
             if words.isEmpty {
                 let sql = "SELECT \(Self.movieColumns) FROM movies m WHERE 1 \(filter) ORDER BY m.release_date DESC, m.title, m.id"
-                return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: filterArguments).map(Self.movie)
+                return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: filterArguments).map(MovieRecord.init(row:))
             }
             let sql = """
                 SELECT \(Self.movieColumns) FROM movie_titles f JOIN movies m ON m.id = f.rowid
@@ -45,11 +45,11 @@ extension CatalogueStore {
             let statement = try db.cachedStatement(sql: sql)
             // Exact words and prefixes first, ranked by bm25.
             let exact = words.map { "\"\($0)\"*" }.joined(separator: " ")
-            var found = try Row.fetchAll(statement, arguments: [exact] + filterArguments).map(Self.movie)
+            var found = try Row.fetchAll(statement, arguments: [exact] + filterArguments).map(MovieRecord.init(row:))
             // Then titles that match only once a typed word is read as a near index word.
             if let fuzzy = try Self.typoQuery(words, db) {
                 var seen = Set(found.map(\.id))
-                for movie in try Row.fetchAll(statement, arguments: [fuzzy] + filterArguments).map(Self.movie)
+                for movie in try Row.fetchAll(statement, arguments: [fuzzy] + filterArguments).map(MovieRecord.init(row:))
                 where seen.insert(movie.id).inserted {
                     found.append(movie)
                 }
@@ -74,12 +74,5 @@ extension CatalogueStore {
             return "(" + options.joined(separator: " OR ") + ")"
         }
         return anyNeighbour ? groups.joined(separator: " AND ") : nil
-    }
-
-    static func movie(_ row: Row) throws -> MovieRecord {
-        let genres: String = row[4]
-        return MovieRecord(id: row[0], title: row[1], rating: row[2], runtimeMinutes: row[3],
-                           genres: genres.split(separator: ",").map(String.init),
-                           releaseDate: try LocalDate(parsing: row[5]))
     }
 }

@@ -3,8 +3,9 @@ import GRDB
 
 extension CatalogueStore {
     static let showtimeSelect = """
-        SELECT s.id, s.theatre_id, t.name, s.movie_id, m.title, s.screen_id, sc.name, s.starts_at, t.time_zone,
-               s.local_date, s.format, s.language, s.price_adult, s.price_child, s.price_senior, sc.capacity
+        SELECT s.id, s.theatre_id, t.name AS theatre_name, s.movie_id, m.title AS movie_title, s.screen_id,
+               sc.name AS screen_name, s.starts_at, t.time_zone, s.local_date, s.format, s.language,
+               s.price_adult, s.price_child, s.price_senior, sc.capacity
         FROM showtimes s
         JOIN theatres t ON t.id = s.theatre_id
         JOIN movies m ON m.id = s.movie_id
@@ -26,7 +27,7 @@ extension CatalogueStore {
             for (order, theatreID) in theatreIDs.enumerated() where seenTheatres.insert(theatreID).inserted {
                 let arguments: StatementArguments = movieID.map { [$0, date.description, theatreID] } ?? [theatreID, date.description]
                 let rows = try Row.fetchCursor(statement, arguments: arguments)
-                while let row = try rows.next() { found.append((try Self.showtime(row), order)) }
+                while let row = try rows.next() { found.append((try ShowtimeRecord(row: row), order)) }
             }
             found.sort {
                 ($0.record.startsAt, $0.order, $0.record.screenName.count, $0.record.screenName, $0.record.id)
@@ -39,19 +40,7 @@ extension CatalogueStore {
     /// The showtime with this id, or nil.
     public func showtime(id: Int64) throws -> ShowtimeRecord? {
         try dbPool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "\(Self.showtimeSelect) WHERE s.id = ?"), arguments: [id]).map(Self.showtime)
+            try Row.fetchOne(db.cachedStatement(sql: "\(Self.showtimeSelect) WHERE s.id = ?"), arguments: [id]).map(ShowtimeRecord.init(row:))
         }
-    }
-
-    static func showtime(_ row: Row) throws -> ShowtimeRecord {
-        let formatText: String = row[10]
-        guard let format = ScreenFormat(rawValue: formatText) else {
-            throw BoxOfficeError.internalError("showtime \(row[0] as Int64) has an unknown format \"\(formatText)\"")
-        }
-        return ShowtimeRecord(
-            id: row[0], theatreID: row[1], theatreName: row[2], movieID: row[3], movieTitle: row[4],
-            screenID: row[5], screenName: row[6], startsAt: row[7], timeZone: row[8],
-            localDate: try LocalDate(parsing: row[9]), format: format, language: row[11],
-            prices: Prices(adultCents: row[12], childCents: row[13], seniorCents: row[14]), capacity: row[15])
     }
 }

@@ -29,7 +29,7 @@ extension CatalogueStore {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
             var hits: [TheatreHit] = []
             while let row = try rows.next() {
-                let theatre = Self.theatre(row)
+                let theatre = TheatreRecord(row: row)
                 let distance = point.distanceInMiles(to: theatre.coordinate)
                 if distance <= radiusMiles { hits.append(TheatreHit(theatre: theatre, distanceMiles: distance)) }
             }
@@ -51,7 +51,7 @@ extension CatalogueStore {
     public func theatre(id: Int64) throws -> TheatreRecord? {
         try dbPool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.theatreColumns) FROM theatres t WHERE t.id = ?"),
-                             arguments: [id]).map(Self.theatre)
+                             arguments: [id]).map(TheatreRecord.init(row:))
         }
     }
 
@@ -59,7 +59,7 @@ extension CatalogueStore {
     public func screens(theatreID: Int64) throws -> [ScreenRecord] {
         try dbPool.read { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.screenColumns) FROM screens WHERE theatre_id = ? ORDER BY number"),
-                             arguments: [theatreID]).map(Self.screen)
+                             arguments: [theatreID]).map(ScreenRecord.init(row:))
         }
     }
 
@@ -67,20 +67,7 @@ extension CatalogueStore {
     public func screen(id: Int64) throws -> ScreenRecord? {
         try dbPool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.screenColumns) FROM screens WHERE id = ?"),
-                             arguments: [id]).map(Self.screen)
+                             arguments: [id]).map(ScreenRecord.init(row:))
         }
-    }
-
-    static func theatre(_ row: Row) -> TheatreRecord {
-        TheatreRecord(id: row[0], chain: row[1], name: row[2], street: row[3], city: row[4], state: row[5], zip: row[6],
-                      coordinate: Coordinate(latitude: row[7], longitude: row[8]), timeZone: row[9], screenCount: row[10])
-    }
-
-    static func screen(_ row: Row) throws -> ScreenRecord {
-        let formatText: String = row[3]
-        guard let format = ScreenFormat(rawValue: formatText) else {
-            throw BoxOfficeError.internalError("screen \(row[0] as Int64) has an unknown format \"\(formatText)\"")
-        }
-        return ScreenRecord(id: row[0], theatreID: row[1], name: row[2], format: format, layout: try SeatLayout(encoded: row[4]))
     }
 }

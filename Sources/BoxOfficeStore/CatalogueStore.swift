@@ -1,10 +1,11 @@
 import BoxOfficeCore
-public import GRDB
+import GRDB
 
 /// The SQLite database: opening, migrations, and every catalogue query. Thread-safe (wraps a GRDB DatabasePool).
 public final class CatalogueStore: Sendable {
-    /// The pool every query goes through; later issues add their tables through `migrator()`.
-    public let dbPool: DatabasePool
+    /// The pool every query goes through. Not public: the store's API is its operations, so a
+    /// second database can offer the same ones (tests reach it through `@testable import`).
+    let dbPool: DatabasePool
 
     /// Opens or creates the file at `path` in WAL mode with `synchronous=FULL` and foreign keys on, then migrates it.
     public init(path: String) throws {
@@ -21,6 +22,11 @@ public final class CatalogueStore: Sendable {
         // the writer is the connection whose commits must survive a power cut.
         try dbPool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator().migrate(dbPool)
+    }
+
+    /// Folds the write-ahead log into the main file, so that one copied file holds everything.
+    public func checkpoint() throws {
+        _ = try dbPool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
     }
 
     /// True when the catalogue has no theatres (a fresh database, before generation).

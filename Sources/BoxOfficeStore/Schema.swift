@@ -1,8 +1,8 @@
-public import GRDB
+import GRDB
 
 extension CatalogueStore {
     /// The versioned schema. Later issues append their own migrations (bookings, holds…) to this one migrator.
-    public static func migrator() -> DatabaseMigrator {
+    static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-catalogue") { db in
             try db.execute(sql: Schema.catalogueV1)

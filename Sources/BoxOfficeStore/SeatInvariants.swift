@@ -1,4 +1,4 @@
-public import GRDB
+import GRDB
 
 /// The promises a ticketing store keeps, checked in the database itself: no seat in two confirmed
 /// bookings or two claims; each confirmed booking stored exactly once and confirmed; in each
@@ -31,13 +31,13 @@ public enum SeatInvariants {
     }
 
     /// Each broken promise, naming the seats, bookings or showtimes involved; empty when all hold.
-    public static func check(in db: Database, scope: Scope) throws -> [String] {
+    static func check(in db: Database, scope: Scope) throws -> [String] {
         var failures: [String] = []
         for row in try Row.fetchAll(db, sql: """
-            SELECT b.showtime_id, t.seat_label, group_concat(b.code) FROM tickets t JOIN bookings b ON b.code = t.booking_code
+            SELECT b.showtime_id, t.seat_label, group_concat(b.code) AS codes FROM tickets t JOIN bookings b ON b.code = t.booking_code
             WHERE b.state = 'confirmed' GROUP BY b.showtime_id, t.seat_index HAVING count(*) > 1
             """) {
-            failures.append("showtime \(row[0] as Int64) seat \(row[1] as String) is in bookings \(row[2] as String) (database)")
+            failures.append("showtime \(row["showtime_id"] as Int64) seat \(row["seat_label"] as String) is in bookings \(row["codes"] as String) (database)")
         }
         for code in scope.confirmedCodes {
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM bookings WHERE code = ? AND state = 'confirmed'",
@@ -64,10 +64,10 @@ public enum SeatInvariants {
         }
         if let staleBefore = scope.staleHoldsBefore {
             for row in try Row.fetchAll(db, sql: """
-                SELECT c.showtime_id, group_concat(c.seat_index) FROM seat_claims c JOIN holds h ON h.id = c.hold_id
+                SELECT c.showtime_id, group_concat(c.seat_index) AS seats FROM seat_claims c JOIN holds h ON h.id = c.hold_id
                 WHERE h.state = 'live' AND h.expires_at < ? GROUP BY c.showtime_id
                 """, arguments: [staleBefore]) {
-                failures.append("showtime \(row[0] as Int64): seats \(row[1] as String) (indices) still claimed by holds that expired long ago")
+                failures.append("showtime \(row["showtime_id"] as Int64): seats \(row["seats"] as String) (indices) still claimed by holds that expired long ago")
             }
         }
         return failures

@@ -72,9 +72,6 @@ enum ZipDirectory {
 
     /// Every ZIP stored in the database, in ZIP order.
     static func all(in db: Database) throws -> [ZipCode] {
-        try Row.fetchAll(db, sql: "SELECT zip, type, city, state, county, time_zone, lat, lon FROM zip_codes ORDER BY zip").map {
-            ZipCode(zip: $0[0], type: $0[1], city: $0[2], state: $0[3], county: $0[4], timeZone: $0[5],
-                    coordinate: Coordinate(latitude: $0[6], longitude: $0[7]))
-        }
+        try Row.fetchAll(db, sql: "SELECT zip, type, city, state, county, time_zone, lat, lon FROM zip_codes ORDER BY zip").map(ZipCode.init(row:))
     }
 }

@@ -33,7 +33,7 @@ public enum TestCatalogue {
                 let store = try CatalogueStore(path: file)
                 _ = try CatalogueGenerator(options: CatalogueGenerator.demo(startDate: startDate)).generate(into: store)
                 // Fold the WAL into the main file so one copied file holds everything.
-                _ = try store.dbPool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+                try store.checkpoint()
             }
             path = file
             return file

@@ -29,6 +29,7 @@ public struct TestServer: Sendable {
         configure: (inout ServerConfiguration) -> Void = { _ in },
         clock: any TimeSource = TestCatalogue.clock,
         paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
+        schedule: HousekeepingSchedule = .realTime,
         logger: Logger = Logger(label: "boxoffice.test", factory: { _ in SwiftLogNoOpLogHandler() }),
         _ body: (TestServer, ServiceGroup) async throws -> T
     ) async throws -> T {
@@ -45,7 +46,7 @@ public struct TestServer: Sendable {
             configure(&$0)
         }
         let server = BoxOfficeService(
-            configuration: configuration, store: store, clock: clock, paymentGateway: paymentGateway, logger: logger)
+            configuration: configuration, store: store, clock: clock, paymentGateway: paymentGateway, schedule: schedule, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [server], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             group.addTask { try await services.run() }

@@ -7,11 +7,16 @@ import Foundation
 /// `boxofficed serve`'s options for the guard in front of the dispatcher: rate limits, connection
 /// caps, the bot heuristics, trusted addresses, and the metrics endpoint.
 struct GuardOptions: ParsableArguments {
+    /// The server's own defaults: the help text and unset options come from them.
+    private static let defaults = ServerConfiguration()
+    private static let bots = BotPolicy()
+    private static let limits = RateLimitPolicy.defaults
+
     @Option(name: .customLong("rate-limit"), help: ArgumentHelp("""
         A rate limit per client (signed-in user, else address; IPv6 by /64) as CLASS=COUNT/UNIT,BURST, \
-        repeatable. Classes and defaults: search=20/s,40 (searches, screens, info, bookings), \
-        seat-map=5/s,10, hold=1/s,3 (hold, release), purchase=1/s,3 (purchase, cancel), account=5/min,5 \
-        (sign-up, sign-in). UNIT is s, min or h.
+        repeatable. Classes and defaults: search=\(limits[.search]) (searches, screens, info, bookings), \
+        seat-map=\(limits[.seatMap]), hold=\(limits[.hold]) (hold, release), purchase=\(limits[.purchase]) (purchase, cancel), \
+        account=\(limits[.account]) (sign-up, sign-in). UNIT is s, min or h.
         """, valueName: "class=rate"))
     var rateLimits: [String] = []
 
@@ -24,7 +29,7 @@ struct GuardOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Clients the limiter and the bot guard each remember; the least recently seen are forgotten.",
                                valueName: "count"))
-    var maxTrackedClients = 1_000_000
+    var maxTrackedClients = defaults.maxTrackedClients
 
     @Option(name: .customLong("trusted"), help: ArgumentHelp(
         "An address range exempt from rate limits, the bot guard and the per-address connection cap, e.g. 10.0.0.0/8; repeatable.",
@@ -32,40 +37,40 @@ struct GuardOptions: ParsableArguments {
     var trusted: [String] = []
 
     @Option(help: "Connections open at once, in all; more are answered RESOURCE_EXHAUSTED and closed.")
-    var maxConnections = 10_000
+    var maxConnections = defaults.maxConnections
 
     @Option(help: "Connections open at once from one address (IPv6: one /64).")
-    var maxConnectionsPerAddress = 64
+    var maxConnectionsPerAddress = defaults.maxConnectionsPerAddress
 
     @Flag(help: "Turn the bot guard off.")
     var noBotGuard = false
 
-    @Option(help: ArgumentHelp("Bot score at which a client is blocked (each sign below adds its weight, fading by half every 10 minutes).",
+    @Option(help: ArgumentHelp("Bot score at which a client is blocked (each sign below adds its weight, fading by half every \(Int(bots.halfLifeSeconds) / 60) minutes).",
                                valueName: "score"))
-    var botThreshold = 100.0
+    var botThreshold = bots.threshold
 
     @Option(help: ArgumentHelp("How long a client flagged as automated is refused, in seconds.", valueName: "seconds"))
-    var botCooldown = 900
+    var botCooldown = bots.cooldownSeconds
 
-    @Option(help: ArgumentHelp("Sign seat-map-scraping (weight 100): seat maps of this many distinct showtimes in a minute.",
+    @Option(help: ArgumentHelp("Sign \(BotSign.scraping) (weight \(Int(bots.scrapeWeight))): seat maps of this many distinct showtimes in a minute.",
                                valueName: "count"))
-    var botScrapeShowtimes = 30
+    var botScrapeShowtimes = bots.scrapeShowtimesPerMinute
 
-    @Option(help: ArgumentHelp("Sign hold-sweeping (weight 100): this many holds of the maximum size within 10 minutes.",
+    @Option(help: ArgumentHelp("Sign \(BotSign.holdSweep) (weight \(Int(bots.sweepWeight))): this many holds of the maximum size within 10 minutes.",
                                valueName: "count"))
-    var botSweepHolds = 3
+    var botSweepHolds = bots.sweepMaxHolds
 
-    @Option(help: ArgumentHelp("Sign many-accounts-one-address (weight 100): sign-ins to this many accounts from one address within 10 minutes.",
+    @Option(help: ArgumentHelp("Sign \(BotSign.accountSpread) (weight \(Int(bots.accountsWeight))): sign-ins to this many accounts from one address within 10 minutes.",
                                valueName: "count"))
-    var botAccountsPerAddress = 5
+    var botAccountsPerAddress = bots.accountsPerAddress
 
-    @Option(help: ArgumentHelp("Sign hold-abandon (weight 60): this share of at least 5 holds in 30 minutes expired unpurchased.",
+    @Option(help: ArgumentHelp("Sign \(BotSign.holdAbandon) (weight \(Int(bots.abandonWeight))): this share of at least \(bots.abandonMinHolds) holds in 30 minutes expired unpurchased.",
                                valueName: "ratio"))
-    var botAbandonRatio = 0.8
+    var botAbandonRatio = bots.abandonRatio
 
-    @Option(help: ArgumentHelp("Sign metronome-timing (weight 60): 20 calls whose intervals vary by less than this coefficient of variation.",
+    @Option(help: ArgumentHelp("Sign \(BotSign.metronome) (weight \(Int(bots.metronomeWeight))): \(bots.metronomeMinCalls) calls whose intervals vary by less than this coefficient of variation.",
                                valueName: "ratio"))
-    var botMetronomeVariation = 0.05
+    var botMetronomeVariation = bots.metronomeVariation
 
     @Option(help: ArgumentHelp("Port of the Prometheus endpoint GET /metrics (0 picks a free one); none when not given.",
                                valueName: "port"))

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import BoxOfficeCore
 import BoxOfficeServer
 import BoxOfficeStore
 import Foundation
@@ -12,11 +13,14 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve BoxOffice calls over TCP (the default subcommand)."
     )
 
+    /// Every default below is the server's own, so `--help` and an unset option never disagree with it.
+    private static let defaults = ServerConfiguration()
+
     @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    var host = defaults.host
 
     @Option(help: "Port to listen on (0 picks a free one).")
-    var port = 7070
+    var port = defaults.port
 
     @Option(help: ArgumentHelp("SQLite database file; created, and filled with the demo catalogue, when empty.", valueName: "path"))
     var database = "./boxoffice.sqlite"
@@ -28,45 +32,45 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     @Option(help: ArgumentHelp("Largest frame accepted, in bytes; longer length prefixes are refused before buffering.", valueName: "bytes"))
-    var maxFrameBytes = ServerConfiguration().maxFrameLength
+    var maxFrameBytes = defaults.maxFrameLength
 
     @Option(help: ArgumentHelp("Deadline of a call that names none, in milliseconds.", valueName: "ms"))
-    var defaultDeadlineMs = 10_000
+    var defaultDeadlineMs = Milliseconds.of(defaults.defaultDeadline)
 
     @Option(help: ArgumentHelp("Longest deadline a client may ask for, in milliseconds.", valueName: "ms"))
-    var maxDeadlineMs = 60_000
+    var maxDeadlineMs = Milliseconds.of(defaults.maxDeadline)
 
     @Option(help: ArgumentHelp("Close connections idle this long with no call in flight, in seconds.", valueName: "seconds"))
-    var idleTimeout = 300
+    var idleTimeout = defaults.idleTimeout.components.seconds
 
     @Option(help: ArgumentHelp("On SIGTERM/SIGINT, time given to calls in flight before connections close, in seconds.", valueName: "seconds"))
-    var shutdownGrace = 10
+    var shutdownGrace = defaults.shutdownGracePeriod.components.seconds
 
     @Option(help: ArgumentHelp("How long a hold keeps its seats while the buyer pays, in seconds.", valueName: "seconds"))
-    var holdSeconds = 300
+    var holdSeconds = defaults.holdDuration.components.seconds
 
     @Option(help: ArgumentHelp(
         "PBKDF2 rounds for new password hashes; lower it only for load tests that sign up thousands of users.",
         valueName: "rounds"))
-    var passwordHashRounds = PasswordHasher.defaultRounds
+    var passwordHashRounds = defaults.passwordHashRounds
 
     @Option(help: ArgumentHelp("Convenience fee added to each ticket, in cents (sales tax applies to it).", valueName: "cents"))
-    var convenienceFeeCents: Int64 = 150
+    var convenienceFeeCents = defaults.convenienceFeeCents
 
     @Option(help: "Calls in flight per connection before the server stops reading it.")
-    var maxCallsInFlight = 64
+    var maxCallsInFlight = defaults.maxCallsInFlightPerConnection
 
     @Option(help: "Event-loop threads (default: one per core).")
-    var threads = System.coreCount
+    var threads = defaults.eventLoopThreads
 
-    @Option(help: "Threads that run SQLite queries.")
-    var databaseThreads = 2
+    @Option(help: "Threads that run SQLite queries and password hashes, off the event loops.")
+    var databaseThreads = defaults.databaseThreads
 
     @Option(help: "Entries in each catalogue answer cache.")
-    var cacheEntries = 50_000
+    var cacheEntries = defaults.cacheCapacity
 
     @Option(help: ArgumentHelp("How long a cached catalogue answer is served, in seconds.", valueName: "seconds"))
-    var cacheTtl = 60
+    var cacheTtl = defaults.cacheTimeToLive.components.seconds
 
     @OptionGroup(title: "Guard and metrics")
     var guardOptions: GuardOptions

@@ -1,6 +1,6 @@
 import BoxOfficeCore
 import BoxOfficeBooking
-import BoxOfficeStore
+@testable import BoxOfficeStore
 import Foundation
 import GRDB
 import Synchronization
@@ -24,17 +24,24 @@ extension BookingFixture {
     }
 }
 
-/// The purchase writer a payments handler would pass: a booking row and one adult ticket a seat.
-func testBookingWriter(code: String) -> @Sendable (Database, HeldSeats) throws -> Void {
-    { db, held in
-        try db.execute(sql: """
-            INSERT INTO bookings (code, user_id, showtime_id, subtotal_cents, fees_cents, tax_cents, total_cents,
-                                  card_brand, card_last4, processor_ref, created_at)
-            VALUES (?, ?, ?, ?, 0, 0, ?, 'visa', '4242', 'sim-1', 0)
-            """, arguments: [code, held.userID, held.showtimeID, 1000 * held.seats.count, 1000 * held.seats.count])
-        for seat in held.seats {
-            try db.execute(sql: "INSERT INTO tickets (booking_code, seat_index, seat_label, ticket_type, price_cents) VALUES (?, ?, ?, 'adult', 1000)",
-                           arguments: [code, seat.index, seat.label])
+/// The booking a purchase would write for `hold`: one adult ticket a seat at $10.
+func testBooking(code: String, for hold: HoldResult, userID: Int64) -> BookingRecord {
+    BookingRecord(
+        code: code, userID: userID, showtimeID: hold.showtimeID,
+        subtotalCents: 1000 * Int64(hold.seatIndices.count), feesCents: 0, taxCents: 0, totalCents: 1000 * Int64(hold.seatIndices.count),
+        cardBrand: "Visa", cardLastFour: "4242", processorReference: "sim-\(code)", createdAt: 0,
+        tickets: zip(hold.seatIndices, hold.seatLabels).map { .init(seatIndex: $0, seatLabel: $1, type: .adult, priceCents: 1000) })
+}
+
+extension BookingFixture {
+    /// A confirmed booking row with no seats, written around the allocator, so that a purchase with its code fails in the store.
+    func plantBooking(code: String, showtimeID: Int64) throws {
+        try store.dbPool.write { db in
+            try db.execute(sql: """
+                INSERT INTO bookings (code, user_id, showtime_id, subtotal_cents, fees_cents, tax_cents, total_cents,
+                                      card_brand, card_last4, processor_ref, created_at)
+                VALUES (?, 4, ?, 0, 0, 0, 0, 'Visa', '4242', 'planted', 0)
+                """, arguments: [code, showtimeID])
         }
     }
 }

@@ -1,4 +1,4 @@
-import BoxOfficeStore
+@testable import BoxOfficeStore
 import GRDB
 import Testing
 

@@ -1,6 +1,6 @@
 import BoxOfficeCore
 import BoxOfficeBooking
-import BoxOfficeStore
+@testable import BoxOfficeStore
 import BoxOfficeTesting
 import Foundation
 import GRDB
@@ -17,8 +17,7 @@ struct ConcurrencyTests {
         let fixture = try BookingFixture(users: 200)
         defer { fixture.remove() }
         let (showtime, layout) = try fixture.futureShowtime(minimumCapacity: 150)
-        let allocator = SeatAllocator(store: fixture.store, clock: TestCatalogue.clock)
-        let now = TestCatalogue.now
+        let allocator = SeatAllocator(ledger: fixture.ledger, clock: TestCatalogue.clock)
 
         // Most ask for 3 seats out of the same 16 at the front; every fourth asks for the best 2.
         let outcomes = await withTaskGroup(of: Outcome.self) { group in
@@ -28,7 +27,7 @@ struct ConcurrencyTests {
                     : .labels((1...3).map { "\(user % 2 == 0 ? "A" : "B")\((user * 7) % 6 + $0)" })
                 group.addTask {
                     do {
-                        return .held(try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: request, now: now))
+                        return .held(try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: request))
                     } catch {
                         return .refused((error as? BoxOfficeError)?.code)
                     }
@@ -66,14 +65,14 @@ struct ConcurrencyTests {
         let (showtime, layout) = try fixture.futureShowtime(minimumCapacity: 64)
         let counter = HoldCommitCounter()
         fixture.store.dbPool.add(transactionObserver: counter)
-        let allocator = SeatAllocator(store: fixture.store, clock: TestCatalogue.clock)
+        let allocator = SeatAllocator(ledger: fixture.ledger, clock: TestCatalogue.clock)
         _ = try await allocator.takenSeats(of: showtime)   // load first, so the holds race only for the writer
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for user in 1...64 {
                 let label = layout.seats[user - 1].label
                 group.addTask {
-                    _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([label]), now: TestCatalogue.now)
+                    _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([label]))
                 }
             }
             try await group.waitForAll()
@@ -90,8 +89,8 @@ struct ConcurrencyTests {
         let fixture = try BookingFixture(users: 17)
         defer { fixture.remove() }
         let (showtime, layout) = try fixture.futureShowtime(minimumCapacity: 64)
-        let allocator = SeatAllocator(store: fixture.store, clock: TestCatalogue.clock)
-        let kept = try await allocator.hold(showtimeID: showtime.id, userID: 17, seats: .labels(["A1"]), now: TestCatalogue.now)
+        let allocator = SeatAllocator(ledger: fixture.ledger, clock: TestCatalogue.clock)
+        let kept = try await allocator.hold(showtimeID: showtime.id, userID: 17, seats: .labels(["A1"]))
         let before = try await allocator.takenSeats(of: showtime)
         let claimsBefore = try fixture.claims(of: showtime.id)
 
@@ -104,7 +103,7 @@ struct ConcurrencyTests {
             for user in 1...16 {
                 group.addTask {
                     await errorCode {
-                        _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([labels[user - 1]]), now: TestCatalogue.now)
+                        _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([labels[user - 1]]))
                     }
                 }
             }
@@ -118,9 +117,9 @@ struct ConcurrencyTests {
         // Memory was rolled back, not poisoned: the same seats can be held once the store is healthy.
         try await fixture.store.dbPool.write { try $0.execute(sql: "DROP TRIGGER refuse_holds") }
         for user in 1...16 {
-            _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([labels[user - 1]]), now: TestCatalogue.now)
+            _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([labels[user - 1]]))
         }
-        try await allocator.release(holdID: kept.holdID, userID: 17, now: TestCatalogue.now)
+        try await allocator.release(holdID: kept.holdID, userID: 17)
         #expect(try fixture.claims(of: showtime.id).count == 16)
     }
 }

@@ -1,7 +1,7 @@
 import BoxOfficeClient
 import BoxOfficeCore
 import BoxOfficeProto
-import BoxOfficeStore
+@testable import BoxOfficeStore
 import BoxOfficeTesting
 import Foundation
 import GRDB

@@ -1,6 +1,6 @@
 import BoxOfficeCore
 import BoxOfficeBooking
-import BoxOfficeStore
+@testable import BoxOfficeStore
 import BoxOfficeTesting
 import Foundation
 import GRDB
@@ -11,6 +11,8 @@ struct BookingFixture {
     let directory: URL
     let store: CatalogueStore
     let path: String
+    /// The allocator's ledger on `store`, on NIO's shared thread pool.
+    var ledger: SQLiteStore { SQLiteStore(database: store, pool: BlockingPool(.singleton)) }
 
     /// Copies the demo catalogue (opening it migrates it to "v2-booking") and creates users 1...`users`.
     init(users: Int = 4) throws {

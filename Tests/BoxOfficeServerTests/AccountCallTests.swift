@@ -1,3 +1,4 @@
+@testable import BoxOfficeStore
 import BoxOfficeClient
 import BoxOfficeCore
 import BoxOfficeProto

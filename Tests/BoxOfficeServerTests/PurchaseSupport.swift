@@ -59,9 +59,11 @@ extension Boxoffice_V1_Response {
     }
 }
 
-/// A processor whose charges wait until the test lets them through, to hold a purchase in flight.
+/// A processor whose charges wait until the test lets them through, to hold a purchase in flight,
+/// and whose refunds fail while `refundsFail` is set (the processor unreachable).
 final class PausingGateway: PaymentGateway {
     let processor = SimulatedPaymentProcessor()
+    let refundsFail = Mutex(false)
     private let waiting = Mutex<[CheckedContinuation<Void, Never>]>([])
     private let started = AsyncStream<Void>.makeStream()
 
@@ -83,6 +85,7 @@ final class PausingGateway: PaymentGateway {
     }
 
     func refund(chargeReference reference: String, amountCents: Int64) async throws -> PaymentRefund {
-        try await processor.refund(chargeReference: reference, amountCents: amountCents)
+        if refundsFail.withLock({ $0 }) { throw BoxOfficeError(.unavailable, "the processor did not answer") }
+        return try await processor.refund(chargeReference: reference, amountCents: amountCents)
     }
 }

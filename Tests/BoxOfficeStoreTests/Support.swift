@@ -1,5 +1,5 @@
 import BoxOfficeCore
-import BoxOfficeStore
+@testable import BoxOfficeStore
 import Foundation
 import GRDB
 

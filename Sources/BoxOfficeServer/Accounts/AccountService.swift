@@ -1,25 +1,24 @@
 import BoxOfficeCore
 import BoxOfficeProto
 import BoxOfficeStore
-import NIOPosix
 
 /// `SignUp` and `SignIn`: accounts with slow password hashes and signed, expiring bearer tokens.
 ///
-/// Hashing takes tens of milliseconds by design, so it runs on the thread pool, never on an event
-/// loop. A wrong email and a wrong password get the same answer, so an attacker cannot learn
+/// Hashing takes tens of milliseconds by design, so it runs on the blocking pool, never on an
+/// event loop or the cooperative pool. A wrong email and a wrong password get the same answer, so an attacker cannot learn
 /// which emails have accounts.
 final class AccountService: Sendable {
-    private let store: CatalogueStore
-    private let threadPool: NIOThreadPool
+    private let store: any AccountStore
+    private let pool: BlockingPool
     private let hasher: PasswordHasher
     private let signer: TokenSigner
     private let clock: any TimeSource
     // Verified against when the email is unknown, so both failures take as long.
     private let decoyHash: String
 
-    init(store: CatalogueStore, threadPool: NIOThreadPool, hasher: PasswordHasher, signer: TokenSigner, clock: any TimeSource) throws {
+    init(store: any AccountStore, pool: BlockingPool, hasher: PasswordHasher, signer: TokenSigner, clock: any TimeSource) throws {
         self.store = store
-        self.threadPool = threadPool
+        self.pool = pool
         self.hasher = hasher
         self.signer = signer
         self.clock = clock
@@ -38,21 +37,18 @@ final class AccountService: Sendable {
         guard (8...1024).contains(request.password.count) else {
             throw BoxOfficeError.invalidArgument("password must have at least 8 characters")
         }
-        let (store, hasher, password, now) = (store, hasher, request.password, clock.nowMilliseconds)
-        let userID = try await threadPool.runIfActive {
-            try store.createUser(email: email, name: name, passwordHash: try hasher.hash(password), createdAtMilliseconds: now)
-        }
+        let (hasher, password) = (hasher, request.password)
+        let hash = try await pool.run { try hasher.hash(password) }
+        let userID = try await store.createUser(email: email, name: name, passwordHash: hash, createdAtMilliseconds: clock.nowMilliseconds)
         return session(userID: userID, name: name, email: email)
     }
 
     func signIn(_ request: Boxoffice_V1_SignInRequest) async throws -> Boxoffice_V1_AuthSession {
         let email = request.email.trimmingWhitespaceAndLowercased()
-        let (store, hasher, password, decoy) = (store, hasher, request.password, decoyHash)
-        let user: UserRecord? = try await threadPool.runIfActive {
-            let user = try store.user(email: email)
-            return hasher.verify(password, against: user?.passwordHash ?? decoy) ? user : nil
-        }
-        guard let user else {
+        let found = try await store.user(email: email)
+        let (hasher, password, stored) = (hasher, request.password, found?.passwordHash ?? decoyHash)
+        let matches = try await pool.run { hasher.verify(password, against: stored) }
+        guard let user = found, matches else {
             throw BoxOfficeError(.unauthenticated, "the email or the password is wrong")
         }
         return session(userID: user.id, name: user.name, email: user.email)

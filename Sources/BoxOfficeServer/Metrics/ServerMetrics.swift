@@ -25,6 +25,9 @@ public final class ServerMetrics: Sendable {
     private let expiredHolds: CoreMetrics.Counter
     private let bookingsConfirmed: CoreMetrics.Counter
     private let bookingsCancelled: CoreMetrics.Counter
+    private let refundsFailed: CoreMetrics.Counter
+    private let refundsRetried: CoreMetrics.Counter
+    private let refundsOwed: Meter
     private let batchSize: Recorder
     private let commitLatency: CoreMetrics.Timer
 
@@ -45,6 +48,9 @@ public final class ServerMetrics: Sendable {
         expiredHolds = CoreMetrics.Counter(label: "boxoffice_holds_expired_total", dimensions: [], factory: factory)
         bookingsConfirmed = CoreMetrics.Counter(label: "boxoffice_bookings_total", dimensions: [("event", "confirmed")], factory: factory)
         bookingsCancelled = CoreMetrics.Counter(label: "boxoffice_bookings_total", dimensions: [("event", "cancelled")], factory: factory)
+        refundsFailed = CoreMetrics.Counter(label: "boxoffice_refunds_failed_total", dimensions: [], factory: factory)
+        refundsRetried = CoreMetrics.Counter(label: "boxoffice_refunds_retried_total", dimensions: [], factory: factory)
+        refundsOwed = Meter(label: "boxoffice_refunds_owed", dimensions: [], factory: factory)
         batchSize = Recorder(label: "boxoffice_allocator_batch_requests", dimensions: [], aggregate: true, factory: factory)
         commitLatency = CoreMetrics.Timer(label: "boxoffice_allocator_commit_seconds", dimensions: [], factory: factory)
     }
@@ -107,6 +113,12 @@ public final class ServerMetrics: Sendable {
     func holdsExpired(_ count: Int) { expiredHolds.increment(by: count) }
     func bookingConfirmed() { bookingsConfirmed.increment() }
     func bookingCancelled() { bookingsCancelled.increment() }
+    /// A refund the processor did not take (it is kept and retried).
+    func refundFailed() { refundsFailed.increment() }
+    /// An owed refund the processor took on a later try.
+    func refundRetried() { refundsRetried.increment() }
+    /// Refunds still owed after a retry round.
+    func refundsOwed(_ count: Int) { refundsOwed.set(count) }
 
     func allocatorCommitted(requests: Int, duration: Duration) {
         batchSize.record(requests)

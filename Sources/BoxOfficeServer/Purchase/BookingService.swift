@@ -22,10 +22,7 @@ final class BookingService: Sendable {
     func listBookings(_ request: Boxoffice_V1_ListBookingsRequest, context: CallContext) async throws -> Boxoffice_V1_ListBookingsResponse {
         let userID = try desk.accounts.authenticate(context)
         let page = try PageRequest(size: request.pageSize, token: request.pageToken, query: "bookings of \(userID)")
-        let store = desk.store
-        let (records, total) = try await desk.threadPool.runIfActive {
-            try store.bookings(userID: userID, offset: page.offset, limit: page.size)
-        }
+        let (records, total) = try await desk.bookings.bookings(userID: userID, offset: page.offset, limit: page.size)
         var bookings: [Boxoffice_V1_Booking] = []
         for record in records { bookings.append(try await desk.answer(record)) }
         return .with {
@@ -52,9 +49,7 @@ final class BookingService: Sendable {
             throw BoxOfficeError(.failedPrecondition, "the show of booking \(code) has started: it can no longer be cancelled")
         }
         let refund = try await desk.gateway.refund(chargeReference: record.processorReference, amountCents: record.totalCents)
-        _ = try await desk.allocator.cancel(bookingCode: code, userID: userID, now: desk.clock.now) { db in
-            try BookingRows.recordRefund(code: code, cents: refund.amountCents, in: db)
-        }
+        _ = try await desk.allocator.cancel(bookingCode: code, userID: userID, refundedCents: refund.amountCents)
         desk.metrics.bookingCancelled()
         return try await desk.answer(try await ownBooking(code, userID: userID))
     }

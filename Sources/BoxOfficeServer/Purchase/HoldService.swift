@@ -9,12 +9,9 @@ import Foundation
 final class HoldService: Sendable {
     private let allocator: SeatAllocator
     private let accounts: AccountService
-    private let clock: any TimeSource
-
-    init(allocator: SeatAllocator, accounts: AccountService, clock: any TimeSource) {
+    init(allocator: SeatAllocator, accounts: AccountService) {
         self.allocator = allocator
         self.accounts = accounts
-        self.clock = clock
     }
 
     func holdSeats(_ request: Boxoffice_V1_HoldSeatsRequest, context: CallContext) async throws -> Boxoffice_V1_Hold {
@@ -36,7 +33,7 @@ final class HoldService: Sendable {
         default:
             throw BoxOfficeError.invalidArgument("give either seats or best_available, not both and not neither")
         }
-        let held = try await allocator.hold(showtimeID: showtimeID, userID: userID, seats: seats, now: clock.now)
+        let held = try await allocator.hold(showtimeID: showtimeID, userID: userID, seats: seats)
         return .with {
             $0.holdID = held.holdID
             $0.showtimeID = held.showtimeID
@@ -48,9 +45,8 @@ final class HoldService: Sendable {
     func releaseHold(_ request: Boxoffice_V1_ReleaseHoldRequest, context: CallContext) async throws -> Boxoffice_V1_ReleaseHoldResponse {
         let userID = try accounts.authenticate(context)
         guard !request.holdID.isEmpty else { throw BoxOfficeError.invalidArgument("hold_id is required") }
-        let now = clock.now
-        let held = try await allocator.heldSeats(holdID: request.holdID, userID: userID, now: now)
-        try await allocator.release(holdID: request.holdID, userID: userID, now: now)
+        let held = try await allocator.heldSeats(holdID: request.holdID, userID: userID)
+        try await allocator.release(holdID: request.holdID, userID: userID)
         return .with { $0.releasedSeats = held.seats.map(\.label) }
     }
 

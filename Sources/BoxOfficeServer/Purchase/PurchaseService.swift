@@ -58,7 +58,6 @@ final class PurchaseService: Sendable {
 
     private func buy(_ request: Boxoffice_V1_PurchaseRequest, card: PaymentCard, types: [TicketType],
                      userID: Int64, key: String?, digest: String) async throws -> Boxoffice_V1_Booking {
-        let now = desk.clock.now
         let nowMilliseconds = desk.clock.nowMilliseconds
         if let key, let earlier = try await earlierUse(of: key, userID: userID, now: nowMilliseconds) {
             guard earlier.requestDigest == digest else {
@@ -71,7 +70,7 @@ final class PurchaseService: Sendable {
             return try await desk.answer(booking)
         }
 
-        let held = try await desk.allocator.heldSeats(holdID: request.holdID, userID: userID, now: now)
+        let held = try await desk.allocator.heldSeats(holdID: request.holdID, userID: userID)
         guard types.count <= held.seats.count else {
             throw BoxOfficeError.invalidArgument("ticket_types names \(types.count) tickets but the hold has \(held.seats.count) seats")
         }
@@ -97,15 +96,11 @@ final class PurchaseService: Sendable {
                 .init(seatIndex: seat.index, seatLabel: seat.label, type: ticket.0, priceCents: ticket.1)
             })
         do {
-            _ = try await desk.allocator.confirmPurchase(holdID: held.holdID, userID: userID, bookingCode: code, now: now) { db, _ in
-                try BookingRows.insert(record, in: db)
-                if let key {
-                    try BookingRows.rememberKey(key, userID: userID, requestDigest: digest, bookingCode: code, now: nowMilliseconds, in: db)
-                }
-            }
+            let use = key.map { IdempotencyUse(key: $0, userID: userID, requestDigest: digest, usedAt: nowMilliseconds) }
+            _ = try await desk.allocator.confirmPurchase(holdID: held.holdID, userID: userID, booking: record, key: use)
         } catch {
             // No booking was written, so the money goes back; the buyer sees why the booking failed.
-            _ = try? await desk.gateway.refund(chargeReference: charge.reference, amountCents: charge.amountCents)
+            await desk.refund(charge, userID: userID, because: "the booking of hold \(held.holdID) was not written: \(error)")
             throw error
         }
         desk.metrics.bookingConfirmed()
@@ -113,10 +108,7 @@ final class PurchaseService: Sendable {
     }
 
     private func earlierUse(of key: String, userID: Int64, now: Int64) async throws -> IdempotencyRecord? {
-        let store = desk.store
-        return try await desk.threadPool.runIfActive {
-            try store.idempotencyRecord(key: key, userID: userID, since: now - Self.keyLifetimeMilliseconds)
-        }
+        try await desk.bookings.idempotencyRecord(key: key, userID: userID, since: now - Self.keyLifetimeMilliseconds)
     }
 
     /// What makes two purchase requests "the same": hold, ticket types and every card field, as an

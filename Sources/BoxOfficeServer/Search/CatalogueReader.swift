@@ -1,12 +1,10 @@
 import BoxOfficeCore
 import BoxOfficeStore
-import NIOPosix
 
-/// Reads the catalogue: every SQLite query runs on a small thread pool, never on an event loop,
-/// and answers are kept in bounded LRU caches with a time to live.
+/// Reads the catalogue through the store's `CatalogueReading` and keeps the answers in bounded
+/// LRU caches with a time to live.
 final class CatalogueReader: Sendable {
-    let store: CatalogueStore
-    private let threadPool: NIOThreadPool
+    let store: any CatalogueReading
     private let locations: LRUCache<LocationQuery, ResolvedLocation>
     private let theatreHits: LRUCache<TheatreSearchKey, [TheatreHit]>
     private let theatresByID: LRUCache<Int64, TheatreRecord>
@@ -34,9 +32,8 @@ final class CatalogueReader: Sendable {
         var date: LocalDate
     }
 
-    init(store: CatalogueStore, threadPool: NIOThreadPool, configuration: ServerConfiguration, metrics: ServerMetrics) {
+    init(store: any CatalogueReading, configuration: ServerConfiguration, metrics: ServerMetrics) {
         self.store = store
-        self.threadPool = threadPool
         let capacity = configuration.cacheCapacity
         let ttl = configuration.cacheTimeToLive
         locations = LRUCache(name: "locations", capacity: capacity, timeToLive: ttl, metrics: metrics)
@@ -49,52 +46,52 @@ final class CatalogueReader: Sendable {
     }
 
     func resolve(_ query: LocationQuery) async throws -> ResolvedLocation {
-        try await cached(query, in: locations) { store in try store.resolve(query) }
+        try await cached(query, in: locations) { store in try await store.resolve(query) }
     }
 
     func theatres(near coordinate: Coordinate, radiusMiles: Double, playing movieID: Int64?, on date: LocalDate?) async throws -> [TheatreHit] {
         let key = TheatreSearchKey(coordinate: coordinate, radiusMiles: radiusMiles, movieID: movieID, date: date)
         return try await cached(key, in: theatreHits) { store in
-            try store.theatres(near: coordinate, radiusMiles: radiusMiles, playing: movieID, on: date)
+            try await store.theatres(near: coordinate, radiusMiles: radiusMiles, playing: movieID, on: date)
         }
     }
 
     func theatre(id: Int64) async throws -> TheatreRecord? {
-        try await cachedOptional(id, in: theatresByID) { store in try store.theatre(id: id) }
+        try await cachedOptional(id, in: theatresByID) { store in try await store.theatre(id: id) }
     }
 
     func screens(theatreID: Int64) async throws -> [ScreenRecord] {
-        try await cached(theatreID, in: screenLists) { store in try store.screens(theatreID: theatreID) }
+        try await cached(theatreID, in: screenLists) { store in try await store.screens(theatreID: theatreID) }
     }
 
     func screen(id: Int64) async throws -> ScreenRecord? {
-        try await run { store in try store.screen(id: id) }
+        try await run { store in try await store.screen(id: id) }
     }
 
     func movie(id: Int64) async throws -> MovieRecord? {
-        try await run { store in try store.movie(id: id) }
+        try await run { store in try await store.movie(id: id) }
     }
 
     func movies(title: String?, playingAt theatreIDs: [Int64]?, on date: LocalDate?) async throws -> [MovieRecord] {
         let key = MovieSearchKey(title: title, theatreIDs: theatreIDs, date: date)
         return try await cached(key, in: movieLists) { store in
-            try store.movies(title: title, playingAt: theatreIDs, on: date)
+            try await store.movies(title: title, playingAt: theatreIDs, on: date)
         }
     }
 
     func showtimes(theatreIDs: [Int64], movieID: Int64?, on date: LocalDate) async throws -> [ShowtimeRecord] {
         let key = ShowtimeSearchKey(theatreIDs: theatreIDs, movieID: movieID, date: date)
         return try await cached(key, in: showtimeLists) { store in
-            try store.showtimes(theatreIDs: theatreIDs, movieID: movieID, on: date)
+            try await store.showtimes(theatreIDs: theatreIDs, movieID: movieID, on: date)
         }
     }
 
     func showtime(id: Int64) async throws -> ShowtimeRecord? {
-        try await cachedOptional(id, in: showtimesByID) { store in try store.showtime(id: id) }
+        try await cachedOptional(id, in: showtimesByID) { store in try await store.showtime(id: id) }
     }
 
     func summary() async throws -> CatalogueSummary {
-        try await run { store in try store.summary() }
+        try await run { store in try await store.summary() }
     }
 
     /// Cache hit ratio over all catalogue caches, for `info` and metrics.
@@ -106,12 +103,11 @@ final class CatalogueReader: Sendable {
 
     // MARK: Plumbing
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable (CatalogueStore) throws -> T) async throws -> T {
-        let store = self.store
-        return try await threadPool.runIfActive { try body(store) }
+    private func run<T: Sendable>(_ body: (any CatalogueReading) async throws -> T) async throws -> T {
+        try await body(store)
     }
 
-    private func cached<K, V>(_ key: K, in cache: LRUCache<K, V>, load: @escaping @Sendable (CatalogueStore) throws -> V) async throws -> V {
+    private func cached<K, V>(_ key: K, in cache: LRUCache<K, V>, load: (any CatalogueReading) async throws -> V) async throws -> V {
         if let hit = cache.value(forKey: key) {
             cache.counters?.record(hit: true)
             return hit
@@ -122,7 +118,7 @@ final class CatalogueReader: Sendable {
         return value
     }
 
-    private func cachedOptional<K, V>(_ key: K, in cache: LRUCache<K, V>, load: @escaping @Sendable (CatalogueStore) throws -> V?) async throws -> V? {
+    private func cachedOptional<K, V>(_ key: K, in cache: LRUCache<K, V>, load: (any CatalogueReading) async throws -> V?) async throws -> V? {
         if let hit = cache.value(forKey: key) {
             cache.counters?.record(hit: true)
             return hit

@@ -1,0 +1,63 @@
+/// When a housekeeping service does its next round: on a real timer in production, or when a test
+/// says so (no test sleeps for a reaper).
+public struct HousekeepingTicks: Sendable {
+    /// Set for a timer; nil when the rounds are driven by `manual`.
+    private let interval: Duration?
+    private let manual: ManualTicks?
+
+    /// A round every `interval`, the first one `interval` after start.
+    public static func every(_ interval: Duration) -> HousekeepingTicks { HousekeepingTicks(interval: interval, manual: nil) }
+
+    /// Rounds driven by hand through `ticks` (for one service).
+    public static func manual(_ ticks: ManualTicks) -> HousekeepingTicks { HousekeepingTicks(interval: nil, manual: ticks) }
+
+    /// Runs `round` at every tick until the ticks end or the task is cancelled.
+    func forEachRound(_ round: () async -> Void) async {
+        if let manual {
+            for await done in manual.requests {
+                await round()
+                done.resume()
+            }
+        } else if let interval {
+            while (try? await Task.sleep(for: interval)) != nil { await round() }
+        }
+    }
+}
+
+/// The schedule of every housekeeping service of a server.
+public struct HousekeepingSchedule: Sendable {
+    /// Ends expired holds in the store and tells the bot guard whose they were.
+    public var holdReaper: HousekeepingTicks
+    /// Forgets idempotency keys past their 24 hours.
+    public var keyExpiry: HousekeepingTicks
+    /// Tries again the refunds the processor did not take.
+    public var refundRetry: HousekeepingTicks
+
+    public init(holdReaper: HousekeepingTicks, keyExpiry: HousekeepingTicks, refundRetry: HousekeepingTicks) {
+        self.holdReaper = holdReaper
+        self.keyExpiry = keyExpiry
+        self.refundRetry = refundRetry
+    }
+
+    /// Production's: the reaper every second, key expiry every minute, refund retries every 30 seconds.
+    public static var realTime: HousekeepingSchedule {
+        HousekeepingSchedule(
+            holdReaper: .every(.seconds(1)), keyExpiry: .every(.seconds(60)), refundRetry: .every(.seconds(30)))
+    }
+}
+
+/// A test's hand on a housekeeping service: each `runRound()` makes it do one round and returns
+/// once that round is over.
+public final class ManualTicks: Sendable {
+    fileprivate let requests: AsyncStream<CheckedContinuation<Void, Never>>
+    private let continuation: AsyncStream<CheckedContinuation<Void, Never>>.Continuation
+
+    public init() {
+        (requests, continuation) = AsyncStream.makeStream(of: CheckedContinuation<Void, Never>.self)
+    }
+
+    /// Has the service do one round and waits for it to finish.
+    public func runRound() async {
+        await withCheckedContinuation { continuation.yield($0) }
+    }
+}

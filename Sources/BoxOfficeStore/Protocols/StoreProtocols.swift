@@ -1,0 +1,76 @@
+public import BoxOfficeCore
+
+// The store's operations by job. Handlers and the seat allocator see only these, so a second
+// database (PostgreSQL) is one more type conforming to them, and no handler changes. Every method
+// is async: an implementation on a blocking database leaves the cooperative pool inside it.
+
+/// The catalogue as search reads it: places, theatres, screens, movies, showtimes.
+public protocol CatalogueReading: Sendable {
+    /// A ZIP, "City, ST" or coordinate as a point and time zone; INVALID_ARGUMENT outside the US.
+    func resolve(_ query: LocationQuery) async throws -> ResolvedLocation
+    /// Theatres within `radiusMiles`, nearest first, optionally only those playing a movie on a date.
+    func theatres(near point: Coordinate, radiusMiles: Double, playing movieID: Int64?, on date: LocalDate?) async throws -> [TheatreHit]
+    func theatre(id: Int64) async throws -> TheatreRecord?
+    /// A theatre's screens in their numbers' order.
+    func screens(theatreID: Int64) async throws -> [ScreenRecord]
+    func screen(id: Int64) async throws -> ScreenRecord?
+    func movie(id: Int64) async throws -> MovieRecord?
+    /// Movies by title words, optionally playing at these theatres on a date.
+    func movies(title: String?, playingAt theatreIDs: [Int64]?, on date: LocalDate?) async throws -> [MovieRecord]
+    /// Showtimes at these theatres on a local date, optionally of one movie, by start.
+    func showtimes(theatreIDs: [Int64], movieID: Int64?, on date: LocalDate) async throws -> [ShowtimeRecord]
+    func showtime(id: Int64) async throws -> ShowtimeRecord?
+    /// Counts of the catalogue and its first and last dates.
+    func summary() async throws -> CatalogueSummary
+    /// Every time zone the catalogue names, to check them all when the server starts.
+    func timeZoneNames() async throws -> [String]
+}
+
+/// Accounts: created once, found by email at sign-in.
+public protocol AccountStore: Sendable {
+    /// Creates an account and returns its id; ALREADY_EXISTS when the email has one.
+    func createUser(email: String, name: String, passwordHash: String, createdAtMilliseconds: Int64) async throws -> Int64
+    func user(email: String) async throws -> UserRecord?
+}
+
+/// Confirmed bookings as their owners look them up, and the idempotency keys of purchases.
+public protocol BookingReading: Sendable {
+    /// `userID`'s booking with this code; nil also when it is someone else's.
+    func booking(code: String, userID: Int64) async throws -> BookingRecord?
+    /// A page of `userID`'s bookings, newest first, and how many there are.
+    func bookings(userID: Int64, offset: Int, limit: Int) async throws -> (bookings: [BookingRecord], total: Int)
+    /// The use of `key` by `userID` since `since` (unix ms), if any.
+    func idempotencyRecord(key: String, userID: Int64, since: Int64) async throws -> IdempotencyRecord?
+    /// Forgets keys used before `before` (unix ms) and returns how many.
+    func forgetIdempotencyKeys(before: Int64) async throws -> Int
+}
+
+/// The seat allocator's store: what a showtime's seats were when the allocator first meets it,
+/// and the transactions in which its decisions become durable.
+public protocol SeatLedger: Sendable {
+    /// A showtime's start, layout, live holds and confirmed bookings; nil when there is no such showtime.
+    func seats(ofShowtime showtimeID: Int64) async throws -> StoredShowtimeSeats?
+    /// A hold's showtime, owner and state, whatever its state.
+    func hold(id: String) async throws -> StoredHoldStatus?
+    /// A booking's showtime and owner.
+    func bookingOwner(code: String) async throws -> (showtimeID: Int64, userID: Int64)?
+    /// Showtimes with a live hold expired at `now` (unix ms); at most `limit`.
+    func showtimesWithExpiredHolds(now: Int64, limit: Int) async throws -> [Int64]
+    /// Writes every request's changes in one transaction: all commit or none do. When one
+    /// request's change fails, throws `SeatLedgerFailure` naming that request.
+    func apply(_ requests: [[SeatChange]]) async throws
+}
+
+/// Every job of the store at once: what a server runs on.
+public typealias TicketStore = CatalogueReading & AccountStore & BookingReading & SeatLedger & RefundLedger
+
+/// Refunds the payment processor did not take when they were due: kept until one goes through,
+/// so no customer stays charged for a booking that was never written.
+public protocol RefundLedger: Sendable {
+    /// Remembers a refund still owed (once per charge).
+    func oweRefund(_ refund: OwedRefund) async throws
+    /// The oldest refunds still owed, at most `limit`.
+    func owedRefunds(limit: Int) async throws -> [OwedRefund]
+    /// Forgets a refund once the processor has taken it.
+    func settleRefund(chargeReference: String) async throws
+}

@@ -1,0 +1,111 @@
+public import BoxOfficeCore
+import GRDB
+
+/// The store on SQLite: the `CatalogueStore` file behind the blocking pool, so every job of
+/// `TicketStore` runs its GRDB call on a pool thread. The embedded default; a PostgreSQL store
+/// conforms to the same protocols.
+public struct SQLiteStore: TicketStore {
+    /// The database file and its synchronous queries (the catalogue generator and tools use it directly).
+    public let database: CatalogueStore
+    private let pool: BlockingPool
+
+    /// The store over `database`, doing its blocking work on `pool`.
+    public init(database: CatalogueStore, pool: BlockingPool) {
+        self.database = database
+        self.pool = pool
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (CatalogueStore) throws -> T) async throws -> T {
+        let database = database
+        return try await pool.run { try body(database) }
+    }
+
+    // MARK: CatalogueReading
+
+    public func resolve(_ query: LocationQuery) async throws -> ResolvedLocation { try await run { try $0.resolve(query) } }
+
+    public func theatres(near point: Coordinate, radiusMiles: Double, playing movieID: Int64?, on date: LocalDate?) async throws -> [TheatreHit] {
+        try await run { try $0.theatres(near: point, radiusMiles: radiusMiles, playing: movieID, on: date) }
+    }
+
+    public func theatre(id: Int64) async throws -> TheatreRecord? { try await run { try $0.theatre(id: id) } }
+    public func screens(theatreID: Int64) async throws -> [ScreenRecord] { try await run { try $0.screens(theatreID: theatreID) } }
+    public func screen(id: Int64) async throws -> ScreenRecord? { try await run { try $0.screen(id: id) } }
+    public func movie(id: Int64) async throws -> MovieRecord? { try await run { try $0.movie(id: id) } }
+
+    public func movies(title: String?, playingAt theatreIDs: [Int64]?, on date: LocalDate?) async throws -> [MovieRecord] {
+        try await run { try $0.movies(title: title, playingAt: theatreIDs, on: date) }
+    }
+
+    public func showtimes(theatreIDs: [Int64], movieID: Int64?, on date: LocalDate) async throws -> [ShowtimeRecord] {
+        try await run { try $0.showtimes(theatreIDs: theatreIDs, movieID: movieID, on: date) }
+    }
+
+    public func showtime(id: Int64) async throws -> ShowtimeRecord? { try await run { try $0.showtime(id: id) } }
+    public func summary() async throws -> CatalogueSummary { try await run { try $0.summary() } }
+    public func timeZoneNames() async throws -> [String] { try await run { try $0.timeZoneNames() } }
+
+    // MARK: AccountStore
+
+    public func createUser(email: String, name: String, passwordHash: String, createdAtMilliseconds: Int64) async throws -> Int64 {
+        try await run { try $0.createUser(email: email, name: name, passwordHash: passwordHash, createdAtMilliseconds: createdAtMilliseconds) }
+    }
+
+    public func user(email: String) async throws -> UserRecord? { try await run { try $0.user(email: email) } }
+
+    // MARK: BookingReading
+
+    public func booking(code: String, userID: Int64) async throws -> BookingRecord? {
+        try await run { try $0.booking(code: code, userID: userID) }
+    }
+
+    public func bookings(userID: Int64, offset: Int, limit: Int) async throws -> (bookings: [BookingRecord], total: Int) {
+        try await run { try $0.bookings(userID: userID, offset: offset, limit: limit) }
+    }
+
+    public func idempotencyRecord(key: String, userID: Int64, since: Int64) async throws -> IdempotencyRecord? {
+        try await run { try $0.idempotencyRecord(key: key, userID: userID, since: since) }
+    }
+
+    public func forgetIdempotencyKeys(before: Int64) async throws -> Int {
+        try await run { try $0.forgetIdempotencyKeys(before: before) }
+    }
+
+    // MARK: RefundLedger
+
+    public func oweRefund(_ refund: OwedRefund) async throws { try await run { try $0.oweRefund(refund) } }
+    public func owedRefunds(limit: Int) async throws -> [OwedRefund] { try await run { try $0.owedRefunds(limit: limit) } }
+    public func settleRefund(chargeReference: String) async throws { try await run { try $0.settleRefund(chargeReference: chargeReference) } }
+
+    // MARK: SeatLedger
+
+    public func seats(ofShowtime showtimeID: Int64) async throws -> StoredShowtimeSeats? {
+        try await run { database in try database.dbPool.read { try SeatClaims.load(showtimeID: showtimeID, in: $0) } }
+    }
+
+    public func hold(id: String) async throws -> StoredHoldStatus? {
+        try await run { database in try database.dbPool.read { try SeatClaims.storedHold(id, in: $0) } }
+    }
+
+    public func bookingOwner(code: String) async throws -> (showtimeID: Int64, userID: Int64)? {
+        try await run { database in try database.dbPool.read { try SeatClaims.bookingOwner(code, in: $0) } }
+    }
+
+    public func showtimesWithExpiredHolds(now: Int64, limit: Int) async throws -> [Int64] {
+        try await run { database in try database.dbPool.read { try SeatClaims.showtimesWithExpiredHolds(now: now, limit: limit, in: $0) } }
+    }
+
+    public func apply(_ requests: [[SeatChange]]) async throws {
+        try await run { database in
+            try database.dbPool.write { db in
+                for (index, changes) in requests.enumerated() {
+                    do {
+                        for change in changes { try SeatClaims.apply(change, in: db) }
+                    } catch {
+                        throw SeatLedgerFailure(request: index, cause: error)
+                    }
+                }
+            }
+        }
+    }
+}
