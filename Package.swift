@@ -163,6 +163,7 @@ let package = Package(
             dependencies: [
                 "BoxOfficeServer", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", "BoxOfficeWire", "BoxOfficeStore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
