@@ -102,8 +102,11 @@ public final class BoxOfficeService: Service {
     /// Runs the housekeeping services beside the accept loop, as child tasks: they stop on graceful
     /// shutdown (and are cancelled if the accept loop ends first).
     private func serve(pool: BlockingPool) async throws {
-        let components = try await ServerComponents(
-            configuration: configuration, store: SQLiteStore(database: store, pool: pool), pool: pool, clock: clock,
+        let store = SQLiteStore(database: self.store, pool: pool)
+        // Every zone the catalogue names is looked up now: an unknown one stops the start, not a call.
+        let localTime = try LocalTime(preloading: try await store.timeZoneNames())
+        let components = try ServerComponents(
+            configuration: configuration, store: store, pool: pool, localTime: localTime, clock: clock,
             paymentGateway: paymentGateway, schedule: schedule, metrics: metrics, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for service in components.housekeeping {

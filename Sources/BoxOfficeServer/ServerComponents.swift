@@ -16,10 +16,9 @@ struct ServerComponents {
     /// The hold reaper and the idempotency-key expiry, run beside the accept loop.
     let housekeeping: [any Service]
 
-    init(configuration: ServerConfiguration, store: any TicketStore, pool: BlockingPool, clock: any TimeSource,
-         paymentGateway: any PaymentGateway, schedule: HousekeepingSchedule, metrics: ServerMetrics, logger: Logger) async throws {
-        // Every zone the catalogue names is looked up now: an unknown one stops the start, not a call.
-        let localTime = try LocalTime(preloading: try await store.timeZoneNames())
+    /// - Parameter localTime: conversions with every zone of the catalogue already looked up.
+    init(configuration: ServerConfiguration, store: any TicketStore, pool: BlockingPool, localTime: LocalTime, clock: any TimeSource,
+         paymentGateway: any PaymentGateway, schedule: HousekeepingSchedule, metrics: ServerMetrics, logger: Logger) throws {
         let reader = CatalogueReader(store: store, configuration: configuration, metrics: metrics)
         let secret = configuration.signingSecret ?? Data((0..<32).map { _ in UInt8.random(in: 0...255) })
         let accounts = try AccountService(

@@ -3,22 +3,22 @@ import BoxOfficeProto
 import BoxOfficeWire
 import Logging
 import NIOCore
-import NIOExtras
 
 /// One connection's calls: decodes each frame into a request, runs it as a Task on this
 /// connection's event loop, enforces its deadline, and writes answers as they finish, in any order.
 ///
-/// Writes are flushed once per read burst, and once per loop tick for answers that finish later,
-/// rather than once per answer: a `write(2)` per call is what caps pipelined servers.
+/// A thin shell around `ConnectionStateMachine`, which decides when to start or refuse a call,
+/// hold or pass on reads, flush, and close: the handler reports each event and does what it says.
 final class RPCConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// What the handler keeps for a call in flight: enough to answer it on expiry and to stop it.
     private struct InFlightCall {
         var callID: UInt64
-        var task: Task<Void, Never>?
-        var timeout: Scheduled<Void>?
+        var task: Task<Void, Never>
+        var timeout: Scheduled<Void>
     }
 
     private let dispatcher: Dispatcher
@@ -27,18 +27,14 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     private var context: ChannelHandlerContext?
     private var executor: EventLoopTaskExecutor?
-    private var calls: [UInt64: InFlightCall] = [:]
-    private var nextSequence: UInt64 = 0
-    private var isReadingBurst = false
-    private var hasUnflushedWrites = false
-    private var isFlushScheduled = false
-    private var isReadPaused = false
-    private var isQuiescing = false
+    private typealias Machine = ConnectionStateMachine<InFlightCall>
+    private var machine: Machine
 
     init(dispatcher: Dispatcher, configuration: ServerConfiguration, logger: Logger) {
         self.dispatcher = dispatcher
         self.configuration = configuration
         self.logger = logger
+        self.machine = Machine(maxCallsInFlight: configuration.maxCallsInFlightPerConnection)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -48,62 +44,61 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelAllCalls()
+        cancel(machine.channelClosed())
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelAllCalls()
+        cancel(machine.channelClosed())
         context.fireChannelInactive()
     }
 
     // MARK: Reading requests
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        isReadingBurst = true
         let frame = unwrapInboundIn(data)
-        let request: Boxoffice_V1_Request
+        switch machine.frameRead() {
+        case .startCall(let sequence):
+            guard let request = decode(frame, context: context) else { return }
+            start(request, sequence: sequence, context: context)
+        case .refuseShuttingDown:
+            guard let request = decode(frame, context: context) else { return }
+            write(.failure(callID: request.callID, BoxOfficeError(
+                .unavailable, "the server is shutting down: retry on a new connection", retryAfterMilliseconds: 1000)),
+                context: context)
+        case .discard:
+            break
+        }
+    }
+
+    /// The frame's request, or nil once an INVALID_ARGUMENT answer says why it is not one.
+    private func decode(_ frame: ByteBuffer, context: ChannelHandlerContext) -> Boxoffice_V1_Request? {
         do {
-            request = try FrameCoding.decode(Boxoffice_V1_Request.self, from: frame)
+            return try FrameCoding.decode(Boxoffice_V1_Request.self, from: frame)
         } catch {
             write(.failure(callID: FrameCoding.salvageCallID(from: frame), .invalidArgument(
                 "the frame does not decode as a boxoffice.v1.Request (\(error)); "
-                    + "strings must be UTF-8 and fields must match proto/boxoffice.proto")))
-            return
+                    + "strings must be UTF-8 and fields must match proto/boxoffice.proto")), context: context)
+            return nil
         }
-        if isQuiescing {
-            write(.failure(callID: request.callID, BoxOfficeError(
-                .unavailable, "the server is shutting down: retry on a new connection", retryAfterMilliseconds: 1000)))
-            return
-        }
-        start(request, context: context)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        isReadingBurst = false
-        flushIfNeeded()
+        if machine.readBurstComplete() == .flush { context.flush() }
         context.fireChannelReadComplete()
     }
 
-    /// Holds back reads while the connection has its fill of calls in flight: the peer then feels
-    /// TCP back-pressure instead of the server queueing without bound.
+    /// Holds back reads while the connection has its fill of calls in flight.
     func read(context: ChannelHandlerContext) {
-        if calls.count >= configuration.maxCallsInFlightPerConnection {
-            isReadPaused = true
-        } else {
-            context.read()
+        switch machine.readRequested() {
+        case .read: context.read()
+        case .holdReads: break
         }
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        context.write(data, promise: promise)
     }
 
     // MARK: Running calls
 
-    private func start(_ request: Boxoffice_V1_Request, context: ChannelHandlerContext) {
-        let sequence = nextSequence
-        nextSequence &+= 1
+    private func start(_ request: Boxoffice_V1_Request, sequence: UInt64, context: ChannelHandlerContext) {
         let budget = deadlineBudget(requestedMilliseconds: request.deadlineMs)
         let callContext = CallContext(
             callID: request.callID,
@@ -119,8 +114,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         let timeout = loop.scheduleTask(in: budget) {
             handler.value.expire(sequence, budget: budget)
         }
-        calls[sequence] = InFlightCall(callID: request.callID, timeout: timeout)
         let dispatcher = self.dispatcher
+        // Its jobs go through `loop.execute`, so it cannot finish (nor start) before it is recorded below.
         let task = Task(executorPreference: executor!) {
             let response = await dispatcher.handle(request, context: callContext)
             if loop.inEventLoop {
@@ -129,7 +124,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
                 loop.execute { handler.value.finish(sequence, with: response) }
             }
         }
-        calls[sequence]?.task = task
+        machine.callStarted(sequence, InFlightCall(callID: request.callID, task: task, timeout: timeout))
     }
 
     private func deadlineBudget(requestedMilliseconds: UInt32) -> TimeAmount {
@@ -140,45 +135,51 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     }
 
     private func finish(_ sequence: UInt64, with response: Boxoffice_V1_Response) {
-        // Absent when the deadline already answered for this call.
-        guard let call = calls.removeValue(forKey: sequence) else { return }
-        call.timeout?.cancel()
-        write(response)
-        callCompleted()
+        switch machine.callFinished(sequence) {
+        case .answer(let call, let next):
+            call.timeout.cancel()
+            answer(response, then: next)
+        case .drop:
+            break
+        }
     }
 
     private func expire(_ sequence: UInt64, budget: TimeAmount) {
-        guard let call = calls.removeValue(forKey: sequence) else { return }
-        call.task?.cancel()
-        write(.failure(callID: call.callID, BoxOfficeError(
-            .deadlineExceeded, "the call did not finish within its deadline of \(budget.nanoseconds / 1_000_000) ms")))
-        callCompleted()
+        switch machine.deadlineExpired(sequence) {
+        case .answer(let call, let next):
+            call.task.cancel()
+            answer(.failure(callID: call.callID, BoxOfficeError(
+                .deadlineExceeded, "the call did not finish within its deadline of \(budget.nanoseconds / 1_000_000) ms")),
+                then: next)
+        case .drop:
+            break
+        }
     }
 
-    private func callCompleted() {
+    private func answer(_ response: Boxoffice_V1_Response, then next: Machine.AfterAnswerAction) {
         guard let context else { return }
-        if isReadPaused && calls.count < configuration.maxCallsInFlightPerConnection {
-            isReadPaused = false
+        write(response, context: context)
+        switch next {
+        case .none:
+            break
+        case .read:
             context.read()
-        }
-        if isQuiescing && calls.isEmpty {
-            flushIfNeeded()
+        case .flushAndClose:
+            context.flush()
             context.close(promise: nil)
         }
     }
 
-    private func cancelAllCalls() {
+    private func cancel(_ calls: [UInt64: InFlightCall]) {
         for call in calls.values {
-            call.task?.cancel()
-            call.timeout?.cancel()
+            call.task.cancel()
+            call.timeout.cancel()
         }
-        calls.removeAll()
     }
 
     // MARK: Writing answers
 
-    private func write(_ response: Boxoffice_V1_Response) {
-        guard let context else { return }
+    private func write(_ response: Boxoffice_V1_Response, context: ChannelHandlerContext) {
         do {
             let frame = try FrameCoding.frame(of: response, allocator: context.channel.allocator)
             context.write(wrapOutboundOut(frame), promise: nil)
@@ -186,64 +187,55 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             logger.error("response did not encode", metadata: ["error": "\(error)"])
             return
         }
-        hasUnflushedWrites = true
-        if !isReadingBurst { scheduleFlush(context: context) }
-    }
-
-    private func scheduleFlush(context: ChannelHandlerContext) {
-        guard !isFlushScheduled else { return }
-        isFlushScheduled = true
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        context.eventLoop.execute {
-            handler.value.isFlushScheduled = false
-            handler.value.flushIfNeeded()
+        if machine.answerWritten() == .scheduleFlush {
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.execute { handler.value.flushTick() }
         }
     }
 
-    private func flushIfNeeded() {
-        guard hasUnflushedWrites, let context else { return }
-        hasUnflushedWrites = false
-        context.flush()
+    private func flushTick() {
+        if machine.flushTick() == .flush { context?.flush() }
     }
 
     // MARK: Errors and events
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        var answered = false
         switch error {
         case let tooLarge as FrameTooLargeError:
             logger.notice("refused oversized frame", metadata: ["boxoffice.frame_length": "\(tooLarge.length)"])
-            write(.failure(callID: 0, BoxOfficeError(.resourceExhausted, tooLarge.description)))
-            flushIfNeeded()
+            write(.failure(callID: 0, BoxOfficeError(.resourceExhausted, tooLarge.description)), context: context)
+            answered = true
         case let truncated as TruncatedFrameError:
             logger.debug("peer closed mid-frame", metadata: ["boxoffice.bytes": "\(truncated.bytes)"])
         default:
             logger.debug("connection error", metadata: ["error": "\(error)"])
         }
-        context.close(promise: nil)
+        perform(machine.errorCaught(flushingAnswers: answered), context: context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case is ChannelShouldQuiesceEvent:
-            isQuiescing = true
-            if calls.isEmpty {
-                flushIfNeeded()
-                context.close(promise: nil)
-            }
+            perform(machine.quiesceRequested(), context: context)
         case let idle as IdleStateHandler.IdleStateEvent where idle == .all:
-            if calls.isEmpty {
-                logger.debug("closing idle connection")
-                context.close(promise: nil)
-            }
+            let action = machine.idleTimeout()
+            if action == .close { logger.debug("closing idle connection") }
+            perform(action, context: context)
         default:
             context.fireUserInboundEventTriggered(event)
         }
     }
-}
 
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    private func perform(_ action: Machine.CloseAction, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .close:
+            context.close(promise: nil)
+        case .flushAndClose:
+            context.flush()
+            context.close(promise: nil)
+        }
     }
 }
