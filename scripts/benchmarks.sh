@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# The figures in BENCHMARKS.md, side by side in one run on this machine: the two baselines (a bare
-# NIO server answering the same frames; BoxOffice's booking writes on bare SQLite), then browse,
-# durable bookings, the buy funnel and the opening-night race through BoxOffice.
+# The figures in BENCHMARKS.md, side by side in one run on this machine: the network baseline (a
+# bare NIO server answering the same frames), then browse, durable bookings, the buy funnel and the
+# opening-night race through BoxOffice. The in-process baselines (booking writes on bare SQLite, the
+# guard's cost, the allocator) are in the Benchmarks package: swift package --package-path Benchmarks benchmark
 # Usage: scripts/benchmarks.sh [OUT_DIR]        (builds release first; each run's JSON lands in OUT_DIR)
 #        scripts/benchmarks.sh soak RATE [SECONDS] [OUT_DIR]   the long soak (600 s): `mixed`, open loop at RATE/s
+#        scripts/benchmarks.sh compare BASE_BIN_DIR [ROUNDS] [OUT_DIR]   this build against another one
+#          (e.g. an older commit's .build/release), alternating, server pinned to core 1 and the load
+#          to core 0: echo, browse and durable bookings, ROUNDS times each (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 soak="$bin/boxoffice-soak"
 pid=""
+pin_server=""   # "taskset -c 1" in compare mode
+pin_load=""     # "taskset -c 0" in compare mode
 stop_server() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi; }
 trap stop_server EXIT
 
@@ -17,7 +23,7 @@ trap stop_server EXIT
 start_server() {
   local dir="$1"; shift
   rm -f "$dir/bench.sqlite"*
-  "$bin/boxofficed" --port 0 --database "$dir/bench.sqlite" --password-hash-rounds 1000 --log-level warning "$@" \
+  $pin_server "$bin/boxofficed" --port 0 --database "$dir/bench.sqlite" --password-hash-rounds 1000 --log-level warning "$@" \
     >"$dir/server.out" 2>"$dir/server.err" &
   pid=$!
   until grep -q "boxofficed ready on" "$dir/server.out" 2>/dev/null; do
@@ -30,7 +36,7 @@ start_server() {
 run() { # run NAME ARGS...: one soak run, its report printed and kept as NAME.json
   local name="$1"; shift
   echo "==> $name: boxoffice-soak $*"
-  "$soak" --quiet --json "$out/$name.json" "$@"
+  $pin_load "$soak" --quiet --json "$out/$name.json" "$@"
   echo
 }
 
@@ -44,13 +50,35 @@ if [ "${1:-}" = "soak" ]; then
   exit 0
 fi
 
+if [ "${1:-}" = "compare" ]; then
+  base="${2:?usage: scripts/benchmarks.sh compare BASE_BIN_DIR [ROUNDS] [OUT_DIR]}"
+  rounds="${3:-3}"
+  out="${4:-$(mktemp -d)}"; mkdir -p "$out"
+  new="$bin"
+  pin_server="taskset -c 1"
+  pin_load="taskset -c 0"
+  echo "compare: base $base, new $new, $rounds rounds; results in $out"
+  for round in $(seq 1 "$rounds"); do
+    for build in base new; do
+      bin="$([ "$build" = base ] && echo "$base" || echo "$new")"
+      soak="$bin/boxoffice-soak"
+      run "echo-16-$build-$round" --scenario echo --users 16 --connections 16 --duration 10
+      start_server "$out" --trusted 127.0.0.0/8
+      run "browse-16-$build-$round" --server "127.0.0.1:$port" --scenario browse --users 16 --connections 16 --duration 10
+      run "browse-64-$build-$round" --server "127.0.0.1:$port" --scenario browse --users 64 --connections 16 --duration 10
+      run "purchase-64-$build-$round" --server "127.0.0.1:$port" --scenario purchase --users 64 --connections 16 --duration 10
+      stop_server
+    done
+  done
+  exit 0
+fi
+
 out="${1:-$(mktemp -d)}"; mkdir -p "$out"
 echo "machine: $(nproc) cores, $(uname -sr); swift $(swift --version 2>&1 | head -1 | grep -o '[0-9][0-9.]*' | head -1); results in $out"
 echo
 
 run echo-16 --scenario echo --users 16 --connections 16 --duration 10
 run echo-64 --scenario echo --users 64 --connections 16 --duration 10
-run storage --scenario storage --duration 20
 
 # Throughput runs: the guard trusts loopback, as for a load balancer's health checks.
 start_server "$out" --trusted 127.0.0.0/8

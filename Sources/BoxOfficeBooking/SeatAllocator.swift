@@ -49,8 +49,10 @@ public actor SeatAllocator: SeatAvailability {
         return TakenSeats(held: show.holds.heldSeats(at: now).indexSet, sold: show.sold.indexSet)
     }
 
-    /// Taken seats per showtime, for lists: one actor hop for the page, counts without seat sets.
+    /// Taken seats per showtime, for lists: one actor hop for the page, one store read for the
+    /// showtimes not in memory yet, counts without seat sets.
     public func takenSeatCounts(of showtimes: [ShowtimeRecord]) async throws -> [Int] {
+        try await loadShows(showtimes.map(\.id))
         let now = clock.nowMilliseconds
         var counts: [Int] = []
         counts.reserveCapacity(showtimes.count)
@@ -198,15 +200,25 @@ public actor SeatAllocator: SeatAvailability {
     /// always in `shows` (changes take it out and put it back without suspending).
     func loadedShow(_ showtimeID: Int64) async throws -> ShowSeats {
         if let show = shows[showtimeID] { return show }
-        let stored = try await ledger.seats(ofShowtime: showtimeID)
-        if let show = shows[showtimeID] { return show }
-        guard let stored else {
+        try await loadShows([showtimeID])
+        guard let show = shows[showtimeID] else {
             throw BoxOfficeError.notFound("no showtime with id \(showtimeID)")
         }
-        let show = ShowSeats(showtimeID: showtimeID, stored: stored)
-        shows[showtimeID] = show
-        for id in show.holds.holds.keys { holdShowtime[id] = showtimeID }
         return show
+    }
+
+    /// Brings the showtimes not in memory yet into it with one read of the store: a page of
+    /// showtimes costs one round trip, not one per showtime queued behind every other request's.
+    /// Showtimes the store does not have are left out.
+    func loadShows(_ showtimeIDs: [Int64]) async throws {
+        let missing = showtimeIDs.filter { shows[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let stored = try await ledger.seats(ofShowtimes: missing)
+        for (showtimeID, seats) in stored where shows[showtimeID] == nil {
+            let show = ShowSeats(showtimeID: showtimeID, stored: seats)
+            shows[showtimeID] = show
+            for id in show.holds.holds.keys { holdShowtime[id] = showtimeID }
+        }
     }
 
     /// `userID`'s hold and its showtime, if it blocks seats at `instant`. Someone else's hold is "not

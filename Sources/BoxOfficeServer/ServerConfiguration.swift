@@ -23,8 +23,10 @@ public struct ServerConfiguration: Sendable {
     public var maxCallsInFlightPerConnection = 64
     /// Event-loop threads; defaults to one per core.
     public var eventLoopThreads = System.coreCount
-    /// Threads that run SQLite queries off the event loops.
-    public var databaseThreads = 2
+    /// Threads of the blocking pool: SQLite queries, the allocator's writes and password hashes,
+    /// off the event loops. Six lets SQLite's five concurrent readers work while the writer waits
+    /// for its disk flush.
+    public var databaseThreads = 6
     /// Entries kept in each catalogue answer cache.
     public var cacheCapacity = 50_000
     /// How long a cached catalogue answer is served before it is read again.

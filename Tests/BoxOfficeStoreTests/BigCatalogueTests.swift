@@ -21,7 +21,7 @@ import Testing
         #expect(summary.theatres == 5500)
         #expect(elapsed < .seconds(300))
 
-        // The search shapes, timed, to compare with ANCHORS.md.
+        // The search shapes, timed, to compare with the bare-query reference figures in BENCHMARKS.md.
         let points = (0..<200).map { i in Coordinate(latitude: 30 + Double(i % 17), longitude: -120 + Double(i % 43)) }
         var rows = 0
         var start = clock.now

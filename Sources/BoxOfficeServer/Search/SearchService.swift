@@ -12,7 +12,7 @@ final class SearchService: Sendable {
     static let defaultRadiusMiles = 25.0
     static let maxRadiusMiles = 100.0
     /// A showtime search near a place looks at this many of the nearest theatres, which bounds
-    /// its cost in dense metros (ANCHORS.md: the answer's cost follows its size).
+    /// its cost in dense metros (an answer costs in proportion to its size: see BENCHMARKS.md).
     static let maxTheatresPerShowtimeSearch = 50
 
     let reader: CatalogueReader

@@ -48,8 +48,9 @@ public protocol BookingReading: Sendable {
 /// The seat allocator's store: what a showtime's seats were when the allocator first meets it,
 /// and the transactions in which its decisions become durable.
 public protocol SeatLedger: Sendable {
-    /// A showtime's start, layout, live holds and confirmed bookings; nil when there is no such showtime.
-    func seats(ofShowtime showtimeID: Int64) async throws -> StoredShowtimeSeats?
+    /// Each showtime's start, layout, live holds and confirmed bookings, by id; a showtime that
+    /// does not exist is absent.
+    func seats(ofShowtimes showtimeIDs: [Int64]) async throws -> [Int64: StoredShowtimeSeats]
     /// A hold's showtime, owner and state, whatever its state.
     func hold(id: String) async throws -> StoredHoldStatus?
     /// A booking's showtime and owner.

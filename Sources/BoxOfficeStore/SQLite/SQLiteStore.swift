@@ -79,8 +79,16 @@ public struct SQLiteStore: TicketStore {
 
     // MARK: SeatLedger
 
-    public func seats(ofShowtime showtimeID: Int64) async throws -> StoredShowtimeSeats? {
-        try await run { database in try database.dbPool.read { try SeatClaims.load(showtimeID: showtimeID, in: $0) } }
+    public func seats(ofShowtimes showtimeIDs: [Int64]) async throws -> [Int64: StoredShowtimeSeats] {
+        try await run { database in
+            try database.dbPool.read { db in
+                var found: [Int64: StoredShowtimeSeats] = [:]
+                for id in showtimeIDs {
+                    if let seats = try SeatClaims.load(showtimeID: id, in: db) { found[id] = seats }
+                }
+                return found
+            }
+        }
     }
 
     public func hold(id: String) async throws -> StoredHoldStatus? {

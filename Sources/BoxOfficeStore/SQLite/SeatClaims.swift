@@ -7,18 +7,18 @@ import GRDB
 enum SeatClaims {
     /// The showtime's start, layout, live holds and confirmed bookings, or nil when there is no such showtime.
     static func load(showtimeID: Int64, in db: Database) throws -> StoredShowtimeSeats? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT s.starts_at, sc.layout FROM showtimes s JOIN screens sc ON sc.id = s.screen_id WHERE s.id = ?
-            """, arguments: [showtimeID])
+            """), arguments: [showtimeID])
         else { return nil }
         var holds: [String: StoredShowtimeSeats.StoredHold] = [:]
         var bookings: [String: [Int]] = [:]
-        let claims = try Row.fetchCursor(db, sql: """
+        let claims = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT c.seat_index, c.hold_id, h.user_id, h.expires_at, c.booking_code
             FROM seat_claims c LEFT JOIN holds h ON h.id = c.hold_id AND h.state = 'live'
             LEFT JOIN bookings b ON b.code = c.booking_code AND b.state = 'confirmed'
             WHERE c.showtime_id = ? AND (h.id IS NOT NULL OR b.code IS NOT NULL)
-            """, arguments: [showtimeID])
+            """), arguments: [showtimeID])
         while let claim = try claims.next() {
             let seat: Int = claim["seat_index"]
             if let holdID: String = claim["hold_id"] {
