@@ -65,14 +65,14 @@ struct AllocatorCalls: Sendable {
     var statistics: @Sendable () async -> AllocatorStatistics
 }
 
-/// The only code that calls `SeatAllocator`: when its API changes (time only from the injected
-/// clock instead of a `now: Date` argument, a store protocol instead of `CatalogueStore`), adapt here.
+/// The only code that calls `SeatAllocator`, through the store the server uses: `SQLiteStore` on
+/// the blocking pool (NIO's shared thread pool here), deciding at the test catalogue's fixed now.
 func allocatorCalls(store: CatalogueStore) -> AllocatorCalls {
-    let allocator = SeatAllocator(store: store, clock: TestCatalogue.clock)
+    let allocator = SeatAllocator(ledger: SQLiteStore(database: store, pool: BlockingPool(.singleton)), clock: TestCatalogue.clock)
     return AllocatorCalls(
         load: { showtime in _ = try await allocator.takenSeats(of: showtime) },
         hold: { showtimeID, userID, label in
-            _ = try await allocator.hold(showtimeID: showtimeID, userID: userID, seats: .labels([label]), now: TestCatalogue.now)
+            _ = try await allocator.hold(showtimeID: showtimeID, userID: userID, seats: .labels([label]))
         },
         statistics: { await allocator.statistics }
     )
@@ -101,17 +101,16 @@ final class AllocatorRun {
     init(holders: Int) throws {
         self.holders = holders
         directory = try TestCatalogue.makeTemporaryDirectory()
-        let store = try TestCatalogue.makeStore(in: directory).store
+        let (store, path) = try TestCatalogue.makeStore(in: directory)
         self.store = store
         // Commits happen on the writer: check that it has the server's durability.
-        let synchronous = try store.dbPool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
-        guard synchronous == 2 else { throw BoxOfficeError.internalError("the writer runs synchronous=\(synchronous ?? -1), not FULL (2)") }
+        guard try store.commitsAreDurable() else { throw BoxOfficeError.internalError("the writer does not run synchronous=FULL") }
         let createdAt = Milliseconds.sinceEpoch(TestCatalogue.now)
         userIDs = try (1...holders).map { index in
             try store.createUser(email: "holder\(index)@example.com", name: "Holder \(index)", passwordHash: "-",
                                  createdAtMilliseconds: createdAt)
         }
-        showtimes = try store.dbPool.read { db in
+        showtimes = try DatabaseQueue(path: path, configuration: Self.readOnly).read { db in
             try Int64.fetchAll(db, sql: """
                 SELECT s.id FROM showtimes s JOIN screens sc ON sc.id = s.screen_id
                 WHERE s.starts_at > ? AND sc.capacity >= ? ORDER BY s.id
@@ -121,6 +120,13 @@ final class AllocatorRun {
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// The store's file opened a second time, read-only, to pick showtimes (the store's own API is its operations).
+    static var readOnly: Configuration {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return configuration
+    }
 
     /// The next iteration's showtimes, loaded into the allocator, with each holder's seat label.
     func nextRound() async throws -> Round {

@@ -5,7 +5,8 @@ import Foundation
 import GRDB
 
 /// The storage baseline: BoxOffice's own booking writes (the hold's transaction, then the purchase's:
-/// booking, tickets, idempotency key, seats marked sold) on a fresh SQLite file with the server's
+/// booking, tickets, idempotency key, seats marked sold), as the allocator hands them to the store
+/// (`SeatChange` values through `SQLiteStore` on the blocking pool), on a fresh SQLite file with the server's
 /// durability (WAL, synchronous=FULL), from one writer, with no server in between. Run with one
 /// booking per transaction (every booking pays its own two fsyncs), with 22 (the batch the
 /// server's group commit reaches under load) and with 64 (the batch of 64 a bare C loop over SQLite
@@ -31,7 +32,7 @@ let benchmarks: @Sendable () -> Void = {
             let holds = try storageRun.nextHolds(batch)
             benchmark.startMeasurement()
             let began = ContinuousClock.now
-            try storageRun.write(holds)
+            try await storageRun.write(holds)
             let took = ContinuousClock.now - began
             benchmark.stopMeasurement()
             storageRun.record(bookings: batch, took: took)
@@ -56,6 +57,8 @@ final class Box<Value> {
 /// A fresh database with a small catalogue, one user and the seats still free.
 final class StorageRun {
     let directory: URL
+    /// The store the allocator writes through, as the server builds it.
+    let ledger: SQLiteStore
     let store: CatalogueStore
     let userID: Int64
     var seats: SeatSupply
@@ -70,14 +73,15 @@ final class StorageRun {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("boxoffice-storage-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try CatalogueStore(path: directory.appendingPathComponent("baseline.sqlite").path)
+        let path = directory.appendingPathComponent("baseline.sqlite").path
+        store = try CatalogueStore(path: path)
+        ledger = SQLiteStore(database: store, pool: BlockingPool(.singleton))
         // The writer is where commits happen: check that it has the server's durability.
-        let synchronous = try store.dbPool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
-        guard synchronous == 2 else { throw BoxOfficeError.internalError("the writer runs synchronous=\(synchronous ?? -1), not FULL (2)") }
+        guard try store.commitsAreDurable() else { throw BoxOfficeError.internalError("the writer does not run synchronous=FULL") }
         _ = try CatalogueGenerator(options: .init(theatres: 12, days: 7, seed: 7, startDate: Self.startDate, metros: ["New York"]))
             .generate(into: store)
         userID = try store.createUser(email: "baseline@example.com", name: "Baseline", passwordHash: "-", createdAtMilliseconds: Self.now)
-        seats = try SeatSupply(store: store)
+        seats = try SeatSupply(databaseAt: path)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -95,26 +99,21 @@ final class StorageRun {
     }
 
     /// The hold's transaction, then the purchase's, as the allocator and the purchase handler write them.
-    func write(_ holds: [(id: String, showtimeID: Int64, seats: [Int])]) throws {
+    func write(_ holds: [(id: String, showtimeID: Int64, seats: [Int])]) async throws {
         let userID = userID
         let now = Self.now
-        try store.dbPool.write { db in
-            for hold in holds {
-                try SeatClaims.insertHold(id: hold.id, userID: userID, showtimeID: hold.showtimeID, seats: hold.seats,
-                                          expiresAt: now + 300_000, in: db)
-            }
-        }
-        try store.dbPool.write { db in
-            for hold in holds {
-                let code = ConfirmationCode.random().description
-                try BookingRows.insert(BookingRecord(
-                    code: code, userID: userID, showtimeID: hold.showtimeID, subtotalCents: 3000, feesCents: 300, taxCents: 293,
-                    totalCents: 3593, cardBrand: "Visa", cardLastFour: "4242", processorReference: "sim-\(hold.id)", createdAt: now,
-                    tickets: hold.seats.map { .init(seatIndex: $0, seatLabel: "S\($0)", type: .adult, priceCents: 1500) }), in: db)
-                try BookingRows.rememberKey(hold.id, userID: userID, requestDigest: "-", bookingCode: code, now: now, in: db)
-                try SeatClaims.purchaseHold(hold.id, bookingCode: code, seatCount: hold.seats.count, in: db)
-            }
-        }
+        try await ledger.apply(holds.map { hold in
+            [.hold(id: hold.id, userID: userID, showtimeID: hold.showtimeID, seats: hold.seats, expiresAt: now + 300_000)]
+        })
+        try await ledger.apply(holds.map { hold in
+            let code = ConfirmationCode.random().description
+            let booking = BookingRecord(
+                code: code, userID: userID, showtimeID: hold.showtimeID, subtotalCents: 3000, feesCents: 300, taxCents: 293,
+                totalCents: 3593, cardBrand: "Visa", cardLastFour: "4242", processorReference: "sim-\(hold.id)", createdAt: now,
+                tickets: hold.seats.map { .init(seatIndex: $0, seatLabel: "S\($0)", type: .adult, priceCents: 1500) })
+            let key = IdempotencyUse(key: hold.id, userID: userID, requestDigest: "-", usedAt: now)
+            return [.purchase(holdID: hold.id, seatCount: hold.seats.count, booking: booking, key: key)]
+        })
     }
 
     func record(bookings count: Int, took: Duration) {
@@ -136,11 +135,14 @@ struct SeatSupply {
     var current = 0
     var nextSeat = 0
 
-    init(store: CatalogueStore) throws {
-        showtimes = try store.dbPool.read { db in
+    /// Reads the showtimes from a second, read-only connection to the file (the store's own API is its operations).
+    init(databaseAt path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        showtimes = try DatabaseQueue(path: path, configuration: configuration).read { db in
             try Row.fetchAll(db, sql: """
                 SELECT s.id, sc.capacity FROM showtimes s JOIN screens sc ON sc.id = s.screen_id ORDER BY s.id
-                """).map { ($0[0], $0[1]) }
+                """).map { (id: $0["id"], seats: $0["capacity"]) }
         }
     }
 

@@ -14,7 +14,7 @@ struct ServerComponents {
     let callGuard: CallGuard
     let connections: ConnectionLimiter
     /// The hold reaper and the idempotency-key expiry, run beside the accept loop.
-    let housekeeping: [any Service]
+    let housekeeping: [HousekeepingService]
 
     /// - Parameter localTime: conversions with every zone of the catalogue already looked up.
     init(configuration: ServerConfiguration, store: any TicketStore, pool: BlockingPool, localTime: LocalTime, clock: any TimeSource,
@@ -53,9 +53,11 @@ struct ServerComponents {
             metrics: metrics
         )
         housekeeping = [
-            HoldReaper(allocator: allocator, callGuard: callGuard, metrics: metrics, ticks: schedule.holdReaper, logger: logger),
-            IdempotencyKeyExpiry(bookings: store, clock: clock, ticks: schedule.keyExpiry, logger: logger),
-            RefundRetrier(refunds: store, gateway: paymentGateway, metrics: metrics, ticks: schedule.refundRetry, logger: logger),
+            HousekeepingService.holdReaper(allocator: allocator, callGuard: callGuard, metrics: metrics,
+                                           ticks: schedule.holdReaper, logger: logger),
+            HousekeepingService.keyExpiry(bookings: store, clock: clock, ticks: schedule.keyExpiry, logger: logger),
+            HousekeepingService.refundRetrier(refunds: store, gateway: paymentGateway, metrics: metrics,
+                                              ticks: schedule.refundRetry, logger: logger),
         ]
     }
 }

@@ -24,6 +24,12 @@ public final class CatalogueStore: Sendable {
         try Self.migrator().migrate(dbPool)
     }
 
+    /// True when the connection that commits runs `synchronous=FULL`: a committed booking survives
+    /// a power cut. (A benchmark of the writes checks it before it measures them.)
+    public func commitsAreDurable() throws -> Bool {
+        try dbPool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2
+    }
+
     /// Folds the write-ahead log into the main file, so that one copied file holds everything.
     public func checkpoint() throws {
         _ = try dbPool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
