@@ -193,8 +193,8 @@ public actor SeatAllocator: SeatAvailability {
 
     /// The showtime's memory, loaded from the store on first use.
     ///
-    /// The read runs on a database reader while the actor serves other requests (a first touch must
-    /// not stall every other showtime). That is safe because only this actor changes a showtime's
+    /// The read goes to the ledger while the actor serves other requests (a first touch must not
+    /// stall every other showtime). That is safe because only this actor changes a showtime's
     /// seats, and only once it is in memory: if another request loaded it meanwhile, that copy,
     /// possibly already changed, wins and this read is dropped. Between awaits a loaded showtime is
     /// always in `shows` (changes take it out and put it back without suspending).
