@@ -1,3 +1,5 @@
+import BoxOfficeCore
+
 /// Left-aligned columns with a header rule, the way people read lists in a terminal.
 struct TextTable {
     private var header: [String]
@@ -50,9 +52,12 @@ func miles(_ value: Double) -> String {
     return "\(tenths / 10).\(tenths % 10) mi"
 }
 
-/// The "more results" hint under a page.
-func pageFooter(shown: Int, total: UInt32, nextToken: String) -> String {
-    nextToken.isEmpty
-        ? "\(shown) of \(total)\n"
-        : "\(shown) of \(total); next page: --page-token \(nextToken)\n"
+/// The line under a page: which results it showed ("6–9 of 9") and how to ask for the next page.
+/// `pageToken` is the token this page was asked with ("" for the first page).
+func pageFooter(shown: Int, total: UInt32, pageToken: String, nextToken: String) -> String {
+    let first = (PageRequest.offset(ofToken: pageToken) ?? 0) + 1
+    let range = shown == 0 ? "0" : shown == 1 ? "\(first)" : "\(first)–\(first + shown - 1)"
+    return nextToken.isEmpty
+        ? "\(range) of \(total)\n"
+        : "\(range) of \(total); next page: --page-token \(nextToken)\n"
 }

@@ -36,6 +36,14 @@ public struct PageRequest: Hashable, Sendable {
         return count > 0 && end < total ? "\(String(end, radix: 36)).\(String(fingerprint, radix: 36))" : ""
     }
 
+    /// Where the page a token asks for starts (0 for no token, nil for a malformed one): what a
+    /// client needs to say "results 6–9" without knowing the search's fingerprint.
+    public static func offset(ofToken token: String) -> Int? {
+        guard !token.isEmpty else { return 0 }
+        guard let first = token.split(separator: ".").first, let offset = Int(first, radix: 36), offset >= 0 else { return nil }
+        return offset
+    }
+
     /// FNV-1a: stable across processes, unlike `Hasher`.
     static func fingerprint(of text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -46,6 +46,18 @@ struct CommandLineTests {
         }
     }
 
+    @Test func aPageFooterSaysWhichResultsItShowed() async throws {
+        try await TestServer.withRunning { server, _ in
+            let first = try await boxoffice(["theatres", "--near", "10001", "--page-size", "3"], server: server)
+            let footer = try #require(first.output.split(separator: "\n").last.map(String.init))
+            let total = try #require(footer.split(separator: " ").dropFirst(2).first.map { String($0.prefix { $0.isNumber }) })
+            #expect(footer.hasPrefix("1–3 of \(total); next page: --page-token "), "\(footer)")
+            let token = try #require(footer.components(separatedBy: "--page-token ").last)
+            let second = try await boxoffice(["theatres", "--near", "10001", "--page-size", "3", "--page-token", token], server: server)
+            #expect(second.output.contains("\n4–6 of \(total)"), "\(second.output)")
+        }
+    }
+
     @Test func jsonIsProtobufCanonicalJSON() async throws {
         try await TestServer.withRunning { server, _ in
             let result = try await boxoffice(["theatres", "--near", "Chicago, IL", "--json"], server: server)

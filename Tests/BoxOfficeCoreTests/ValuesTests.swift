@@ -64,3 +64,17 @@ struct ValuesTests {
         #expect(BoxOfficeError.Code(rawValue: 42).name == "CODE_42")
     }
 }
+
+@Suite struct TextInputTests {
+    @Test(arguments: ["plain", "Zoë Ångström", "emoji 🎬", "two\nlines"])
+    func printableTextPasses(_ text: String) throws {
+        try TextInput.refuseControlCharacters(in: text, field: "review", allowingLineBreaks: true)
+    }
+
+    @Test(arguments: [("tab\there", "U+0009"), ("nul\u{0}", "U+0000"), ("del\u{7F}", "U+007F"), ("c1\u{85}", "U+0085"), ("two\nlines", "U+000A")])
+    func controlCharactersAreRefusedNamingTheField(_ text: String, _ code: String) {
+        #expect(throws: BoxOfficeError.invalidArgument("name must not contain control characters (it has \(code))")) {
+            try TextInput.refuseControlCharacters(in: text, field: "name")
+        }
+    }
+}

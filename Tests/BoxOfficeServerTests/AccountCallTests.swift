@@ -35,6 +35,14 @@ struct AccountCallTests {
                 (.signUp(.with { $0.email = "not-an-email"; $0.name = "X"; $0.password = "long enough" }), .invalidArgument, "not an email"),
                 (.signUp(.with { $0.email = "x@example.com"; $0.name = "X"; $0.password = "short" }), .invalidArgument, "at least 8"),
                 (.signUp(.with { $0.email = "x@example.com"; $0.name = ""; $0.password = "long enough" }), .invalidArgument, "name"),
+                // Control characters are refused, naming the field, before anything is stored.
+                (.signUp(.with { $0.email = "nul\u{0}@example.com"; $0.name = "N"; $0.password = "long enough" }), .invalidArgument,
+                 "email must not contain control characters (it has U+0000)"),
+                (.signUp(.with { $0.email = "bell@example.com"; $0.name = "Ring\u{7}"; $0.password = "long enough" }), .invalidArgument,
+                 "name must not contain control characters (it has U+0007)"),
+                (.signUp(.with { $0.email = "csi@example.com"; $0.name = "Esc\u{9B}2J"; $0.password = "long enough" }), .invalidArgument,
+                 "name must not contain control characters (it has U+009B)"),
+                (.signIn(.with { $0.email = "grace@example.com\u{0}"; $0.password = "compilers!" }), .invalidArgument, "email must not contain"),
                 (.signIn(.with { $0.email = "grace@example.com"; $0.password = "wrong password" }), .unauthenticated, "email or the password is wrong"),
                 (.signIn(.with { $0.email = "nobody@example.com"; $0.password = "compilers!" }), .unauthenticated, "email or the password is wrong"),
             ]

@@ -110,7 +110,7 @@ struct BookingsCommand: AsyncParsableCommand {
                               booking.showtime.startsAtLocal.localStart, booking.tickets.map(\.seat).joined(separator: ","),
                               dollars(booking.totalCents)])
             }
-            return table.render() + pageFooter(shown: answer.bookings.count, total: answer.total, nextToken: answer.nextPageToken)
+            return table.render() + pageFooter(shown: answer.bookings.count, total: answer.total, pageToken: page.pageToken ?? "", nextToken: answer.nextPageToken)
         }
     }
 }

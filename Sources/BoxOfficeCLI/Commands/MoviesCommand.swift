@@ -43,7 +43,7 @@ struct MoviesCommand: AsyncParsableCommand {
                 table.append(["\(movie.id)", movie.title, movie.rating, "\(movie.runtimeMinutes) min",
                               movie.genres.joined(separator: ", "), movie.releaseDate])
             }
-            return table.render() + pageFooter(shown: answer.movies.count, total: answer.total, nextToken: answer.nextPageToken)
+            return table.render() + pageFooter(shown: answer.movies.count, total: answer.total, pageToken: page.pageToken ?? "", nextToken: answer.nextPageToken)
         }
     }
 }

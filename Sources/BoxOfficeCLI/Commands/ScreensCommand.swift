@@ -27,7 +27,7 @@ struct ScreensCommand: AsyncParsableCommand {
                               "\(seats.filter { $0.kind == .wheelchair }.count)", "\(seats.filter { $0.kind == .premium }.count)"])
             }
             return "\(answer.theatre.name), \(answer.theatre.address.city), \(answer.theatre.address.state)\n"
-                + table.render() + pageFooter(shown: answer.screens.count, total: answer.total, nextToken: answer.nextPageToken)
+                + table.render() + pageFooter(shown: answer.screens.count, total: answer.total, pageToken: page.pageToken ?? "", nextToken: answer.nextPageToken)
         }
     }
 }

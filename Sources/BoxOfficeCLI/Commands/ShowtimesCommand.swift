@@ -52,7 +52,7 @@ struct ShowtimesCommand: AsyncParsableCommand {
                               show.format.label, show.language, dollars(show.prices.adultCents),
                               "\(show.seatsLeft)/\(show.capacity)"])
             }
-            return table.render() + pageFooter(shown: answer.showtimes.count, total: answer.total, nextToken: answer.nextPageToken)
+            return table.render() + pageFooter(shown: answer.showtimes.count, total: answer.total, pageToken: page.pageToken ?? "", nextToken: answer.nextPageToken)
         }
     }
 }

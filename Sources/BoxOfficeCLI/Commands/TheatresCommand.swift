@@ -44,7 +44,7 @@ struct TheatresCommand: AsyncParsableCommand {
                 let address = "\(theatre.address.street), \(theatre.address.city), \(theatre.address.state) \(theatre.address.zip)"
                 table.append(["\(theatre.id)", theatre.name, address, "\(theatre.screenCount)", miles(result.distanceMiles)])
             }
-            return table.render() + pageFooter(shown: answer.theatres.count, total: answer.total, nextToken: answer.nextPageToken)
+            return table.render() + pageFooter(shown: answer.theatres.count, total: answer.total, pageToken: page.pageToken ?? "", nextToken: answer.nextPageToken)
         }
     }
 }

@@ -26,6 +26,8 @@ final class AccountService: Sendable {
     }
 
     func signUp(_ request: Boxoffice_V1_SignUpRequest) async throws -> Boxoffice_V1_AuthSession {
+        try TextInput.refuseControlCharacters(in: request.email, field: "email")
+        try TextInput.refuseControlCharacters(in: request.name, field: "name")
         let email = request.email.trimmingWhitespaceAndLowercased()
         let name = request.name.trimmingWhitespaceAndLowercased(lowercase: false)
         guard email.count <= 254, let at = email.firstIndex(of: "@"), at != email.startIndex,
@@ -44,6 +46,7 @@ final class AccountService: Sendable {
     }
 
     func signIn(_ request: Boxoffice_V1_SignInRequest) async throws -> Boxoffice_V1_AuthSession {
+        try TextInput.refuseControlCharacters(in: request.email, field: "email")
         let email = request.email.trimmingWhitespaceAndLowercased()
         let found = try await store.user(email: email)
         let (hasher, password, stored) = (hasher, request.password, found?.passwordHash ?? decoyHash)
