@@ -77,6 +77,11 @@ public actor SeatAllocator: SeatAvailability {
         let wanted = try seats(for: request, in: show, taken: taken)
         let conflicts = wanted.intersection(taken)
         guard conflicts.isEmpty else {
+            // The caller's own hold is not "taken by someone": say which hold has them.
+            if let own = show.holds.liveHolds(at: instant).first(where: { $0.userID == userID && !$0.seats.isDisjoint(with: conflicts) }) {
+                throw BoxOfficeError(.alreadyExists, "you already hold seats \(show.labels(own.seats.intersection(conflicts)).joined(separator: ", ")) "
+                                        + "in hold \(own.id): buy or release that hold")
+            }
             throw BoxOfficeError(.alreadyExists, "seats \(show.labels(conflicts).joined(separator: ", ")) are taken: choose others")
         }
 
@@ -267,6 +272,10 @@ public actor SeatAllocator: SeatAvailability {
             }
             return wanted
         case .bestAvailable(let count, let kind):
+            // A screen without such seats is not "sold out" of them.
+            if kind == .premium || kind == .wheelchair, !show.layout.seats.contains(where: { $0.kind == kind }) {
+                throw BoxOfficeError.notFound("the screen of showtime \(show.showtimeID) has no \(kind.rawValue) seats: ask for standard ones")
+            }
             guard let chosen = try BestAvailable.choose(count: count, kind: kind, in: show.layout, taken: taken) else {
                 throw BoxOfficeError(.alreadyExists, "not enough \(kind.rawValue) seats are free for \(count)")
             }

@@ -35,6 +35,29 @@ public struct ConfirmationCode: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads a code as a person typed it; nil when it is not a well-formed code or its check character is wrong.
     public init?(parsing text: String) {
+        guard let code = try? Self(checking: text) else { return nil }
+        self = code
+    }
+
+    /// Reads a code as a person typed it, or says what is wrong with it in words a person can act
+    /// on: a character no code has, the wrong length, or a check character that does not match (a
+    /// typo somewhere in the code).
+    public init(checking text: String) throws(BoxOfficeError) {
+        let shown = "\"\(text.prefix(40))\""
+        let typed = text.uppercased().filter { $0 != "-" && $0 != " " }
+        if let wrong = typed.first(where: { Self.digit($0) == nil }) {
+            throw .invalidArgument("\(shown) is not a confirmation code: \"\(wrong)\" is in none (codes use the digits and the letters but I, L, O and U)")
+        }
+        guard typed.count == Self.payloadLength + 1 else {
+            throw .invalidArgument("\(shown) is not a confirmation code: codes have 9 letters and digits, like 7XK3M9QG0, not \(typed.count)")
+        }
+        guard let code = Self(canonicalParsing: text) else {
+            throw .invalidArgument("\(shown) is not a confirmation code: its last character does not match the others, so one of them is mistyped")
+        }
+        self = code
+    }
+
+    private init?(canonicalParsing text: String) {
         var value: UInt64 = 0
         var count = 0
         var check: Character?

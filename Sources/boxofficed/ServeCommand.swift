@@ -95,7 +95,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "boxofficed")
 
-        let store = try CatalogueStore(path: database)
+        // Checked before a database is created or filled: a busy port or a mistyped directory
+        // should not leave a new demo database behind, nor fail with SQLite's or bind's raw words.
+        try StartupChecks.databaseDirectoryExists(for: database)
+        try await StartupChecks.canListen(host: host, port: port)
+        let store: CatalogueStore
+        do {
+            store = try CatalogueStore(path: database)
+        } catch {
+            throw StartupChecks.Failure(message: "cannot open the database \(database): \(error)")
+        }
         if try DemoCatalogue.loadIfEmpty(into: store, logger: logger) != nil {
             FileHandle.standardOutput.write(Data("boxofficed: \(database) was empty; loaded the demo catalogue\n".utf8))
         }

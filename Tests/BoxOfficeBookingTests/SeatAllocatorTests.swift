@@ -44,6 +44,7 @@ struct SeatAllocatorTests {
         }
         #expect(taken?.code == .alreadyExists)
         #expect(taken?.message.contains("B1, B2") == true)
+
         #expect(await errorCode { _ = try await allocator.hold(showtimeID: -5, userID: 2, seats: .labels(["A1"])) } == .notFound)
         #expect(await errorCode { _ = try await allocator.hold(showtimeID: showtime.id, userID: 2, seats: .labels(["ZZ99"])) } == .notFound)
         #expect(await errorCode { _ = try await allocator.hold(showtimeID: showtime.id, userID: 2, seats: .labels(Array(repeating: "A1", count: 2))) } == .invalidArgument)
@@ -56,6 +57,30 @@ struct SeatAllocatorTests {
         // Once the show starts, holds are closed.
         clock.advance(seconds: TimeInterval(showtime.startsAt) - clock.now.timeIntervalSince1970)
         #expect(await errorCode { _ = try await allocator.hold(showtimeID: showtime.id, userID: 2, seats: .labels(["D1"])) } == .failedPrecondition)
+    }
+
+    @Test func onesOwnHoldAndAMissingSeatKindAreNotCalledTaken() async throws {
+        let fixture = try BookingFixture()
+        defer { fixture.remove() }
+        let (showtime, _) = try fixture.futureShowtime()
+        let allocator = SeatAllocator(ledger: fixture.ledger, clock: TestCatalogue.clock)
+        let first = try await allocator.hold(showtimeID: showtime.id, userID: 1, seats: .labels(["C1", "C2"]))
+        let again = await #expect(throws: BoxOfficeError.self) {
+            try await allocator.hold(showtimeID: showtime.id, userID: 1, seats: .labels(["C2", "C3"]))
+        }
+        #expect(again == BoxOfficeError(.alreadyExists, "you already hold seats C2 in hold \(first.holdID): buy or release that hold"))
+        let someoneElse = await #expect(throws: BoxOfficeError.self) {
+            try await allocator.hold(showtimeID: showtime.id, userID: 2, seats: .labels(["C1"]))
+        }
+        #expect(someoneElse == BoxOfficeError(.alreadyExists, "seats C1 are taken: choose others"))
+
+        // A screen that has no premium seats says so, instead of "not enough are free".
+        let plain = try #require(try fixture.futureShowtimeWithout(.premium))
+        let missing = await #expect(throws: BoxOfficeError.self) {
+            try await allocator.hold(showtimeID: plain, userID: 3, seats: .bestAvailable(count: 2, kind: .premium))
+        }
+        #expect(missing?.code == .notFound)
+        #expect(missing?.message.contains("has no premium seats") == true)
     }
 
     @Test func anExpiredHoldFreesItsSeatsBeforeTheReaperRuns() async throws {

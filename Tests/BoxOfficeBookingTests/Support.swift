@@ -45,4 +45,20 @@ struct BookingFixture {
         }
         return (showtime, screen.layout)
     }
+
+    /// A showtime after `TestCatalogue.now` on a screen with no seat of `kind`, if the demo catalogue has one.
+    func futureShowtimeWithout(_ kind: SeatKind) throws -> Int64? {
+        let startsAfter = Int64(TestCatalogue.now.timeIntervalSince1970) + 7200
+        let candidates = try store.dbPool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT min(s.id) AS showtime_id, s.screen_id FROM showtimes s WHERE s.starts_at > ? GROUP BY s.screen_id ORDER BY s.screen_id
+                """, arguments: [startsAfter]).map { (showtime: $0["showtime_id"] as Int64, screen: $0["screen_id"] as Int64) }
+        }
+        for candidate in candidates {
+            if let screen = try store.screen(id: candidate.screen), !screen.layout.seats.contains(where: { $0.kind == kind }) {
+                return candidate.showtime
+            }
+        }
+        return nil
+    }
 }

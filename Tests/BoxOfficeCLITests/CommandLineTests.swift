@@ -1,3 +1,4 @@
+import BoxOfficeCore
 import BoxOfficeTesting
 import Foundation
 import Testing
@@ -210,6 +211,19 @@ struct CommandLineTests {
             let result = try await boxoffice(arguments)
             #expect(result.status == 2, "\(arguments) exited \(result.status): \(result.errors)")
             #expect(!result.errors.isEmpty)
+        }
+    }
+
+    @Test func holdUsageErrorsSayWhatIsMissing() async throws {
+        let cases: [([String], String)] = [
+            (["hold", "--showtime", "7"], "say which seats: --seats F11,F12, or --best N"),
+            (["hold", "--showtime", "7", "--seats", "A1", "--best", "2"], "give --seats or --best, not both"),
+            (["hold", "--showtime", "7", "--best", "11"], "--best must be 1 to \(ProtocolLimits.maxSeatsPerHold)"),
+        ]
+        for (arguments, message) in cases {
+            let result = try await boxoffice(arguments)
+            #expect(result.status == 2, "\(arguments) exited \(result.status)")
+            #expect(result.errors.contains(message), "\(result.errors)")
         }
     }
 

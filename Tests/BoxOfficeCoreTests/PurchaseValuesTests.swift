@@ -47,6 +47,26 @@ import Testing
         }
     }
 
+    @Test func eachWayOfBeingWrongIsToldApart() throws {
+        let code = ConfirmationCode.random().description
+        let last = code.last!
+        let other = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".first { $0 != last }!
+        let typo = String(code.dropLast()) + String(other)
+        #expect(throws: BoxOfficeError.invalidArgument(
+            "\"\(typo)\" is not a confirmation code: its last character does not match the others, so one of them is mistyped")) {
+            _ = try ConfirmationCode(checking: typo)
+        }
+        #expect(throws: BoxOfficeError.invalidArgument(
+            "\"ABC\" is not a confirmation code: codes have 9 letters and digits, like 7XK3M9QG0, not 3")) {
+            _ = try ConfirmationCode(checking: "ABC")
+        }
+        #expect(throws: BoxOfficeError.invalidArgument(
+            "\"ABCDEFGH!\" is not a confirmation code: \"!\" is in none (codes use the digits and the letters but I, L, O and U)")) {
+            _ = try ConfirmationCode(checking: "ABCDEFGH!")
+        }
+        #expect(try ConfirmationCode(checking: code.lowercased()).description == code)
+    }
+
     @Test func malformedTextIsNotACode() {
         for text in ["", "ABC", "0000000000", "00000000U0", "ABCDEFGH!", "00000000*"] {
             #expect(ConfirmationCode(parsing: text) == nil, "\(text)")

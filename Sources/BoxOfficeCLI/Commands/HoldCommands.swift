@@ -22,7 +22,11 @@ struct HoldCommand: AsyncParsableCommand {
     var kind: String = "standard"
 
     func validate() throws {
-        guard (seats == nil) != (best == nil) else { throw ValidationError("give --seats or --best, not both") }
+        switch (seats, best) {
+        case (nil, nil): throw ValidationError("say which seats: --seats F11,F12, or --best N for the best N together")
+        case (.some, .some): throw ValidationError("give --seats or --best, not both")
+        default: break
+        }
         if let seats, seats.split(separator: ",").count > ProtocolLimits.maxSeatsPerHold {
             throw ValidationError("--seats names at most \(ProtocolLimits.maxSeatsPerHold) seats")
         }

@@ -64,10 +64,7 @@ final class BookingService: Sendable {
     /// The canonical code, or INVALID_ARGUMENT for text that cannot be a confirmation code.
     static func code(_ text: String) throws -> String {
         guard !text.isEmpty else { throw BoxOfficeError.invalidArgument("code is required") }
-        guard let code = ConfirmationCode(parsing: text) else {
-            throw BoxOfficeError.invalidArgument("\"\(text.prefix(40))\" is not a confirmation code: codes are 9 letters and digits, like 7XK3M9QG0")
-        }
-        return code.description
+        return try ConfirmationCode(checking: text).description
     }
 }
 
