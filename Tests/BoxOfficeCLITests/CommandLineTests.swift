@@ -13,7 +13,8 @@ struct CommandLineTests {
     }
 
     /// Runs the `boxoffice` built beside this test bundle.
-    func boxoffice(_ arguments: [String], server: TestServer? = nil, configHome: String? = nil) async throws -> Outcome {
+    /// `input` is written to its standard input (a password line, a card line); without it, standard input is empty.
+    func boxoffice(_ arguments: [String], server: TestServer? = nil, configHome: String? = nil, input: String? = nil) async throws -> Outcome {
         let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         let process = Process()
         process.executableURL = directory.appendingPathComponent("boxoffice")
@@ -26,9 +27,15 @@ struct CommandLineTests {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
+        let inputPipe = Pipe()
+        process.standardInput = inputPipe
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
+            do {
+                try process.run()
+                if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
+                try? inputPipe.fileHandleForWriting.close()
+            } catch { continuation.resume(throwing: error) }
         }
         return Outcome(
             status: status,
@@ -115,8 +122,8 @@ struct CommandLineTests {
         let home = try TestCatalogue.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
         try await TestServer.withRunning { server, _ in
-            let up = try await boxoffice(["signup", "--email", "kay@example.com", "--name", "Kay", "--password", "hunter2hunter2"],
-                                         server: server, configHome: home.path)
+            let up = try await boxoffice(["signup", "--email", "kay@example.com", "--name", "Kay"],
+                                         server: server, configHome: home.path, input: "hunter2hunter2\n")
             #expect(up.status == 0, "\(up.errors)")
             #expect(up.output.hasPrefix("signed up as Kay <kay@example.com>"))
             let tokenPath = home.appendingPathComponent("boxoffice/token").path
@@ -124,15 +131,15 @@ struct CommandLineTests {
             #expect(token.count > 20)
             let permissions = try FileManager.default.attributesOfItem(atPath: tokenPath)[.posixPermissions] as? Int
             #expect(permissions == 0o600)
-            let wrong = try await boxoffice(["signin", "--email", "kay@example.com", "--password", "wrong password"],
-                                            server: server, configHome: home.path)
+            let wrong = try await boxoffice(["signin", "--email", "kay@example.com"],
+                                            server: server, configHome: home.path, input: "wrong password\n")
             #expect(wrong.status == 26)
             #expect(wrong.errors.hasPrefix("UNAUTHENTICATED: "))
-            let again = try await boxoffice(["signup", "--email", "KAY@example.com", "--name", "Kay", "--password", "hunter2hunter2"],
-                                            server: server, configHome: home.path)
+            let again = try await boxoffice(["signup", "--email", "KAY@example.com", "--name", "Kay"],
+                                            server: server, configHome: home.path, input: "hunter2hunter2\n")
             #expect(again.status == 16)
-            let signIn = try await boxoffice(["signin", "--email", "kay@example.com", "--password", "hunter2hunter2", "--json"],
-                                             server: server, configHome: home.path)
+            let signIn = try await boxoffice(["signin", "--email", "kay@example.com", "--json"],
+                                             server: server, configHome: home.path, input: "hunter2hunter2\n")
             #expect(signIn.status == 0)
             #expect(signIn.output.contains("\"email\":\"kay@example.com\""))
 
@@ -154,12 +161,12 @@ struct CommandLineTests {
             // Hold again, buy with the test card, list, show, cancel.
             let rehold = try await boxoffice(["hold", "--showtime", showtime, "--seats", "C5,C6"], server: server, configHome: home.path)
             let secondHold = try #require(rehold.output.split(separator: "\n").last?.split(separator: " ").last.map(String.init))
-            let declined = try await boxoffice(["purchase", "--hold", secondHold, "--card", "4000 0000 0000 0002", "--exp", "12/30",
-                                                "--cvc", "123"], server: server, configHome: home.path)
+            let declined = try await boxoffice(["purchase", "--hold", secondHold], server: server, configHome: home.path,
+                                               input: "4000 0000 0000 0002 12/30 123 10001\n")
             #expect(declined.status == 19)  // FAILED_PRECONDITION
             #expect(declined.errors.contains("declined"))
-            let bought = try await boxoffice(["purchase", "--hold", secondHold, "--card", "4242 4242 4242 4242", "--exp", "12/30",
-                                              "--cvc", "123", "--types", "adult,senior"], server: server, configHome: home.path)
+            let bought = try await boxoffice(["purchase", "--hold", secondHold, "--types", "adult,senior"], server: server,
+                                             configHome: home.path, input: "4242 4242 4242 4242 12/30 123 10001\n")
             #expect(bought.status == 0, "\(bought.errors)")
             let firstLine = try #require(bought.output.split(separator: "\n").first)
             #expect(firstLine.hasPrefix("booking ") && firstLine.hasSuffix(": confirmed"))
@@ -176,9 +183,17 @@ struct CommandLineTests {
             #expect(cancelled.output.contains("cancelled; refunded $"))
             let twice = try await boxoffice(["cancel", code], server: server, configHome: home.path)
             #expect(twice.status == 19)
-            let badExpiry = try await boxoffice(["purchase", "--hold", secondHold, "--card", "4242424242424242", "--exp", "2030-12",
-                                                 "--cvc", "123"], server: server, configHome: home.path)
+            let badExpiry = try await boxoffice(["purchase", "--hold", secondHold], server: server, configHome: home.path,
+                                                input: "4242424242424242 2030-12 123 10001\n")
             #expect(badExpiry.status == 2)
+            #expect(badExpiry.errors.contains("the card's expiry must be MM/YY"))
+            // Secrets are never arguments: the options that took them are gone.
+            for arguments in [["signin", "--email", "kay@example.com", "--password", "hunter2hunter2"],
+                              ["purchase", "--hold", secondHold, "--card", "4242424242424242"]] {
+                let refused = try await boxoffice(arguments, server: server, configHome: home.path)
+                #expect(refused.status == 2, "\(arguments)")
+                #expect(refused.errors.contains("Unknown option"), "\(refused.errors)")
+            }
         }
     }
 

@@ -2,15 +2,6 @@ import ArgumentParser
 import BoxOfficeProto
 import Foundation
 
-/// Reads a password from standard input (one line), so it never appears in `ps` or shell history.
-private func readPassword(_ option: String?) throws -> String {
-    if let option { return option }
-    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-        throw ValidationError("give --password, or the password on standard input")
-    }
-    return line
-}
-
 private func describe(_ session: Boxoffice_V1_AuthSession, verb: String) -> String {
     let expires = Date(timeIntervalSince1970: TimeInterval(session.expiresAtMs) / 1000)
     return "\(verb) as \(session.name) <\(session.email)> (user \(session.userID)); token saved to \(TokenFile.path), valid until \(expires)\n"
@@ -18,7 +9,11 @@ private func describe(_ session: Boxoffice_V1_AuthSession, verb: String) -> Stri
 
 struct SignUpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "signup", abstract: "Create an account and keep its token for later commands.")
+        commandName: "signup", abstract: "Create an account and keep its token for later commands.",
+        discussion: """
+            The password (at least 8 characters) is asked for without echo on a terminal, or read as one \
+            line of standard input; it is never an argument, so it stays out of `ps` and shell history.
+            """)
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -28,11 +23,8 @@ struct SignUpCommand: AsyncParsableCommand {
     @Option(help: "Your name, as it appears on bookings.")
     var name: String
 
-    @Option(help: "Password, at least 8 characters (default: read a line from standard input).")
-    var password: String?
-
     func run() async throws {
-        let secret = try readPassword(password)
+        let secret = try SecretInput.password(prompt: "Choose a password (at least 8 characters): ")
         let request = Boxoffice_V1_SignUpRequest.with {
             $0.email = email
             $0.name = name
@@ -46,18 +38,19 @@ struct SignUpCommand: AsyncParsableCommand {
 
 struct SignInCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "signin", abstract: "Sign in and keep the token for later commands.")
+        commandName: "signin", abstract: "Sign in and keep the token for later commands.",
+        discussion: """
+            The password is asked for without echo on a terminal, or read as one line of standard input; \
+            it is never an argument.
+            """)
 
     @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "Email address of the account.")
     var email: String
 
-    @Option(help: "Password (default: read a line from standard input).")
-    var password: String?
-
     func run() async throws {
-        let secret = try readPassword(password)
+        let secret = try SecretInput.password()
         let request = Boxoffice_V1_SignInRequest.with {
             $0.email = email
             $0.password = secret

@@ -8,6 +8,9 @@ struct PurchaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "purchase", abstract: "Buy the seats of a hold with a card (needs signin).",
         discussion: """
+            The card is asked for on a terminal (number and security code without echo), or read as one \
+            line of standard input: NUMBER MM/YY CVC ZIP. It is never an argument, so it stays out of `ps` \
+            and shell history.
             Test cards of the built-in simulated processor: 4242424242424242 is approved, \
             4000000000000002 is declined, 4000000000000119 fails as if the processor were down.
             A retry with the same --idempotency-key never buys or charges twice.
@@ -17,18 +20,6 @@ struct PurchaseCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("The hold id that `boxoffice hold` printed.", valueName: "hold-id"))
     var hold: String
-
-    @Option(help: ArgumentHelp("Card number (spaces allowed).", valueName: "number"))
-    var card: String
-
-    @Option(help: ArgumentHelp("Card expiry as MM/YY.", valueName: "MM/YY"))
-    var exp: String
-
-    @Option(help: ArgumentHelp("Card security code.", valueName: "cvc"))
-    var cvc: String
-
-    @Option(help: ArgumentHelp("Billing ZIP code of the card.", valueName: "zip"))
-    var zip: String = "10001"
 
     @Option(help: ArgumentHelp(
         "Ticket types in the hold's seat order: adult, child or senior, comma-separated; missing ones are adult.",
@@ -40,21 +31,20 @@ struct PurchaseCommand: AsyncParsableCommand {
     var idempotencyKey: String?
 
     func validate() throws {
-        _ = try expiry()
         _ = try ticketTypes()
     }
 
     func run() async throws {
-        let (month, year) = try expiry()
+        let card = try SecretInput.card()
         let request = Boxoffice_V1_PurchaseRequest.with {
             $0.holdID = hold
             $0.ticketTypes = (try? ticketTypes()) ?? []
             $0.card = .with {
-                $0.number = card
-                $0.expMonth = month
-                $0.expYear = year
-                $0.cvc = cvc
-                $0.zip = zip
+                $0.number = card.number
+                $0.expMonth = card.expiryMonth
+                $0.expYear = card.expiryYear
+                $0.cvc = card.cvc
+                $0.zip = card.zip
             }
         }
         let key = idempotencyKey ?? UUID().uuidString.lowercased()
@@ -70,13 +60,6 @@ struct PurchaseCommand: AsyncParsableCommand {
         }
     }
 
-    private func expiry() throws -> (UInt32, UInt32) {
-        let parts = exp.split(separator: "/")
-        guard parts.count == 2, let month = UInt32(parts[0]), (1...12).contains(month), let year = UInt32(parts[1]),
-              parts[1].count == 2 || parts[1].count == 4
-        else { throw ValidationError("--exp must be MM/YY, e.g. 09/29") }
-        return (month, year)
-    }
 
     private func ticketTypes() throws -> [Boxoffice_V1_TicketType] {
         guard let types else { return [] }

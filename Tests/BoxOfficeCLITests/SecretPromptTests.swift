@@ -1,0 +1,103 @@
+import BoxOfficeTesting
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Passwords and cards typed at a real terminal (a pseudo-terminal the test drives, as a person
+/// would type): the prompt shows, and what is typed is never echoed back.
+@Suite("Secret prompts on a terminal", .timeLimit(.minutes(2)))
+struct SecretPromptTests {
+    /// Runs `boxoffice ARGUMENTS` on a new pseudo-terminal; each time the screen shows a prompt of
+    /// `answers` (in order), types its answer and Enter. Returns everything the terminal showed.
+    func onTerminal(_ arguments: [String], server: TestServer, configHome: String,
+                    answers: [(prompt: String, typed: String)]) throws -> (screen: String, status: Int32) {
+        var master: Int32 = -1, slave: Int32 = -1
+        guard openpty(&master, &slave, nil, nil, nil) == 0 else { throw POSIXError(.ENOTTY) }
+        defer { close(master) }
+        let process = Process()
+        process.executableURL = ServerProcess.buildDirectory.appendingPathComponent("boxoffice")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["BOXOFFICE_SERVER"] = "\(server.host):\(server.port)"
+        environment["XDG_CONFIG_HOME"] = configHome
+        process.environment = environment
+        let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        process.standardInput = terminal
+        process.standardOutput = terminal
+        process.standardError = terminal
+        try process.run()
+        try terminal.close()
+
+        var screen = ""
+        var pending = answers[...]
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        // Bounded: the suite's time limit ends a run that never shows its prompt.
+        while true {
+            var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) >= 0 else { break }
+            if poller.revents & Int16(POLLIN) != 0 {
+                let count = read(master, &buffer, buffer.count)
+                if count <= 0 { break }  // EIO: the child closed the terminal
+                screen += String(decoding: buffer[0..<count], as: UTF8.self)
+            } else if poller.revents & Int16(POLLHUP) != 0 || !process.isRunning {
+                break
+            }
+            if let next = pending.first, screen.hasSuffix(next.prompt) {
+                pending.removeFirst()
+                _ = (next.typed + "\r").withCString { write(master, $0, strlen($0)) }
+            }
+        }
+        process.waitUntilExit()
+        return (screen, process.terminationStatus)
+    }
+
+    @Test func aPasswordIsPromptedForAndNotEchoed() async throws {
+        let home = try TestCatalogue.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        try await TestServer.withRunning { server, _ in
+            let up = try onTerminal(["signup", "--email", "tty@example.com", "--name", "Terry"], server: server, configHome: home.path,
+                                    answers: [("Choose a password (at least 8 characters): ", "secret-words-42")])
+            #expect(up.status == 0, "\(up.screen)")
+            #expect(up.screen.contains("signed up as Terry <tty@example.com>"))
+            #expect(!up.screen.contains("secret-words-42"), "the password was echoed: \(up.screen)")
+
+            let signIn = try onTerminal(["signin", "--email", "tty@example.com"], server: server, configHome: home.path,
+                                        answers: [("Password: ", "secret-words-42")])
+            #expect(signIn.status == 0, "\(signIn.screen)")
+            #expect(signIn.screen.contains("Password: "))
+            #expect(signIn.screen.contains("signed in as Terry"))
+            #expect(!signIn.screen.contains("secret-words-42"))
+        }
+    }
+
+    @Test func aCardIsPromptedForWithTheNumberAndCodeHidden() async throws {
+        let home = try TestCatalogue.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        try await TestServer.withRunning { server, _ in
+            _ = try onTerminal(["signup", "--email", "card@example.com", "--name", "Cara"], server: server, configHome: home.path,
+                               answers: [("Choose a password (at least 8 characters): ", "secret-words-42")])
+            let client = try await server.connect()
+            let shows = try await client.searchShowtimes(.with {
+                $0.near = .with { $0.zip = "60601" }
+                $0.date = TestCatalogue.startDate.adding(days: 1).description
+            })
+            let showtime = try #require(shows.showtimes.first).id
+            await client.close()
+            let hold = try onTerminal(["hold", "--showtime", "\(showtime)", "--seats", "D4"], server: server, configHome: home.path,
+                                      answers: [])
+            let holdID = try #require(hold.screen.components(separatedBy: "hold id: ").last?
+                .trimmingCharacters(in: .whitespacesAndNewlines))
+            let bought = try onTerminal(["purchase", "--hold", holdID], server: server, configHome: home.path, answers: [
+                ("Card number: ", "4242424242424242"), ("Expiry (MM/YY): ", "12/30"),
+                ("Security code (CVC): ", "321"), ("Billing ZIP code: ", "60601"),
+            ])
+            #expect(bought.status == 0, "\(bought.screen)")
+            #expect(bought.screen.contains("paid with Visa ending 4242"))
+            #expect(!bought.screen.contains("4242424242424242"), "the card number was echoed")
+            #expect(!bought.screen.contains("321\r"), "the security code was echoed")
+            #expect(bought.screen.contains("12/30"), "the expiry is echoed, as on a paper form")
+        }
+    }
+}
