@@ -94,8 +94,11 @@ public struct SoakReport: Codable, Sendable {
                          + "\(format(call.perSecond, 0))/s; p50 \(format(call.latency.p50)) ms, p90 \(format(call.latency.p90)) ms, "
                          + "p99 \(format(call.latency.p99)) ms, p99.9 \(format(call.latency.p999)) ms, max \(format(call.latency.max)) ms")
         }
-        let errors = f.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-        lines.append("errors: \(errors.isEmpty ? "none" : errors.joined(separator: ", "))")
+        // Refusals are the server doing its job (a seat someone else got, a bot blocked, a limit);
+        // failures are calls it could not answer. They are counted apart so a reader sees at once
+        // whether anything went wrong.
+        let refused = f.errors.filter { !Self.failureCodes.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        lines.append("answered with a refusal (seats taken, limits, bots blocked, bad input): \(refused.isEmpty ? "none" : refused.joined(separator: ", "))")
         let failed = failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         lines.append("server failures (\(Self.failureCodes.sorted().joined(separator: ", "))): \(failed.isEmpty ? "none" : failed.joined(separator: ", "))")
         if f.outcomes.values.contains(where: { $0 > 0 }) {
@@ -116,8 +119,9 @@ public struct SoakReport: Codable, Sendable {
         }
         if !invariantsChecked.isEmpty {
             if invariantsBroken.isEmpty {
-                lines.append("invariants: hold (\(invariantsChecked.joined(separator: "; ")))")
+                lines.append("invariants: all held (\(invariantsChecked.joined(separator: "; ")))")
             } else {
+                lines.append("invariants: \(invariantsBroken.count) broken")
                 lines += invariantsBroken.map { "INVARIANT BROKEN: \($0)" }
             }
         }

@@ -214,7 +214,7 @@ struct CommandLineTests {
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(status == 0, "\(text)")
             #expect(text.contains("300 of 300 buyers answered"))
-            #expect(text.contains("invariants: hold"))
+            #expect(text.contains("invariants: all held"))
             #expect(text.contains("checked in the database too"))
             #expect(!text.contains("INVARIANT BROKEN"))
         }
