@@ -10,6 +10,20 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// A benchmark target: an executable in the folder of its name, on the benchmark library and
+/// the given products of BoxOffice (and GRDB when it reads the database file itself).
+func benchmark(_ name: String, boxOffice products: [String], grdb: Bool = false) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "benchmark")]
+            + products.map { .product(name: $0, package: "BoxOffice") }
+            + (grdb ? [.product(name: "GRDB", package: "GRDB.swift")] : []),
+        path: name,
+        swiftSettings: strict,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "BoxOfficeBenchmarks",
     platforms: [.macOS(.v15)],
@@ -20,43 +34,10 @@ let package = Package(
     ],
     targets: [
         // The guard's cost per call (bot guard admission + rate limiter) and the limiter's churn.
-        .executableTarget(
-            name: "GuardCost",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "BoxOfficeGuard", package: "BoxOffice"),
-            ],
-            path: "GuardCost",
-            swiftSettings: strict,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("GuardCost", boxOffice: ["BoxOfficeGuard"]),
         // BoxOffice's booking writes on bare SQLite (WAL, synchronous=FULL), 1, 22 and 64 per transaction.
-        .executableTarget(
-            name: "StorageBaseline",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "BoxOfficeStore", package: "BoxOffice"),
-                .product(name: "BoxOfficeCore", package: "BoxOffice"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            path: "StorageBaseline",
-            swiftSettings: strict,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("StorageBaseline", boxOffice: ["BoxOfficeStore", "BoxOfficeCore"], grdb: true),
         // Holds committed per second through the seat allocator's group commit, N concurrent holders.
-        .executableTarget(
-            name: "SeatAllocator",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "BoxOfficeBooking", package: "BoxOffice"),
-                .product(name: "BoxOfficeStore", package: "BoxOffice"),
-                .product(name: "BoxOfficeCore", package: "BoxOffice"),
-                .product(name: "BoxOfficeTesting", package: "BoxOffice"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            path: "SeatAllocator",
-            swiftSettings: strict,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("SeatAllocator", boxOffice: ["BoxOfficeBooking", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting"], grdb: true),
     ]
 )
