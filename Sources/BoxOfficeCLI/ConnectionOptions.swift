@@ -34,6 +34,12 @@ struct ConnectionOptions: ParsableArguments {
         return (host, port)
     }
 
+    /// Where this server's token is kept.
+    func tokenFile() throws -> TokenFile {
+        let (host, port) = try endpoint()
+        return TokenFile(host: host, port: port)
+    }
+
     var callOptions: BoxOfficeConnection.CallOptions {
         .init(deadline: .milliseconds(Int64(deadline)))
     }
@@ -42,7 +48,7 @@ struct ConnectionOptions: ParsableArguments {
     func withClient<T>(_ body: (BoxOfficeConnection) async throws -> T) async throws -> T {
         let (host, port) = try endpoint()
         let client = try await BoxOfficeConnection.connect(host: host, port: port)
-        client.authToken = TokenFile.load()
+        client.authToken = TokenFile(host: host, port: port).load()
         do {
             let value = try await body(client)
             await client.close()

@@ -1,16 +1,23 @@
 import Foundation
 
-/// Where `boxoffice signin` keeps the bearer token: `$XDG_CONFIG_HOME/boxoffice/token` (else
-/// `~/.config/boxoffice/token`), readable by its owner only.
-enum TokenFile {
-    static var path: String {
+/// Where `boxoffice signin` keeps a server's bearer token: one file per server address, under
+/// `$XDG_CONFIG_HOME/boxoffice/tokens/` (else `~/.config/boxoffice/tokens/`), readable by its owner
+/// only, so signing in to a test server never replaces the token of another.
+struct TokenFile {
+    /// The server the token is for.
+    var host: String
+    var port: Int
+
+    /// `…/boxoffice/tokens/HOST_PORT`, the host's characters that cannot be in a file name replaced.
+    var path: String {
         let environment = ProcessInfo.processInfo.environment
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
-        return base + "/boxoffice/token"
+        let name = host.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? String($0) : "_" }.joined()
+        return base + "/boxoffice/tokens/\(name)_\(port)"
     }
 
-    static func save(_ token: String) throws {
+    func save(_ token: String) throws {
         let file = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -23,7 +30,7 @@ enum TokenFile {
     }
 
     /// The saved token, or "" when there is none.
-    static func load() -> String {
+    func load() -> String {
         (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) }?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     }

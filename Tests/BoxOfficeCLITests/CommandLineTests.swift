@@ -126,7 +126,9 @@ struct CommandLineTests {
                                          server: server, configHome: home.path, input: "hunter2hunter2\n")
             #expect(up.status == 0, "\(up.errors)")
             #expect(up.output.hasPrefix("signed up as Kay <kay@example.com>"))
-            let tokenPath = home.appendingPathComponent("boxoffice/token").path
+            // One token file per server address, so another server's sign-in does not replace it.
+            let tokenPath = home.appendingPathComponent("boxoffice/tokens/127.0.0.1_\(server.port)").path
+            #expect(up.output.contains("token saved to \(tokenPath)"))
             let token = try #require(FileManager.default.contents(atPath: tokenPath))
             #expect(token.count > 20)
             let permissions = try FileManager.default.attributesOfItem(atPath: tokenPath)[.posixPermissions] as? Int

@@ -2,9 +2,9 @@ import ArgumentParser
 import BoxOfficeProto
 import Foundation
 
-private func describe(_ session: Boxoffice_V1_AuthSession, verb: String) -> String {
+private func describe(_ session: Boxoffice_V1_AuthSession, verb: String, file: TokenFile) -> String {
     let expires = Date(timeIntervalSince1970: TimeInterval(session.expiresAtMs) / 1000)
-    return "\(verb) as \(session.name) <\(session.email)> (user \(session.userID)); token saved to \(TokenFile.path), valid until \(expires)\n"
+    return "\(verb) as \(session.name) <\(session.email)> (user \(session.userID)); token saved to \(file.path), valid until \(expires)\n"
 }
 
 struct SignUpCommand: AsyncParsableCommand {
@@ -31,8 +31,9 @@ struct SignUpCommand: AsyncParsableCommand {
             $0.password = secret
         }
         let session = try await connection.withClient { try await $0.signUp(request, options: connection.callOptions) }
-        try TokenFile.save(session.token)
-        try connection.output(session) { describe(session, verb: "signed up") }
+        let file = try connection.tokenFile()
+        try file.save(session.token)
+        try connection.output(session) { describe(session, verb: "signed up", file: file) }
     }
 }
 
@@ -56,7 +57,8 @@ struct SignInCommand: AsyncParsableCommand {
             $0.password = secret
         }
         let session = try await connection.withClient { try await $0.signIn(request, options: connection.callOptions) }
-        try TokenFile.save(session.token)
-        try connection.output(session) { describe(session, verb: "signed in") }
+        let file = try connection.tokenFile()
+        try file.save(session.token)
+        try connection.output(session) { describe(session, verb: "signed in", file: file) }
     }
 }
