@@ -65,11 +65,11 @@ final class CatalogueReader: Sendable {
     }
 
     func screen(id: Int64) async throws -> ScreenRecord? {
-        try await run { store in try await store.screen(id: id) }
+        try await store.screen(id: id)
     }
 
     func movie(id: Int64) async throws -> MovieRecord? {
-        try await run { store in try await store.movie(id: id) }
+        try await store.movie(id: id)
     }
 
     func movies(title: String?, playingAt theatreIDs: [Int64]?, on date: LocalDate?) async throws -> [MovieRecord] {
@@ -91,7 +91,7 @@ final class CatalogueReader: Sendable {
     }
 
     func summary() async throws -> CatalogueSummary {
-        try await run { store in try await store.summary() }
+        try await store.summary()
     }
 
     /// Cache hit ratio over all catalogue caches, for `info` and metrics.
@@ -103,17 +103,13 @@ final class CatalogueReader: Sendable {
 
     // MARK: Plumbing
 
-    private func run<T: Sendable>(_ body: (any CatalogueReading) async throws -> T) async throws -> T {
-        try await body(store)
-    }
-
     private func cached<K, V>(_ key: K, in cache: LRUCache<K, V>, load: (any CatalogueReading) async throws -> V) async throws -> V {
         if let hit = cache.value(forKey: key) {
             cache.counters?.record(hit: true)
             return hit
         }
         cache.counters?.record(hit: false)
-        let value = try await run(load)
+        let value = try await load(store)
         cache.insert(value, forKey: key)
         return value
     }
@@ -124,7 +120,7 @@ final class CatalogueReader: Sendable {
             return hit
         }
         cache.counters?.record(hit: false)
-        guard let value = try await run(load) else { return nil }
+        guard let value = try await load(store) else { return nil }
         cache.insert(value, forKey: key)
         return value
     }
