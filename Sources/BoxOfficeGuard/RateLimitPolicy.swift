@@ -3,7 +3,7 @@ public import BoxOfficeCore
 /// The kinds of call that are limited separately: a burst of searches must not use up the
 /// budget for buying, and a scraper's seat maps cost more than a browser's searches.
 public enum CallClass: Int, CaseIterable, Sendable, CustomStringConvertible {
-    /// GetInfo, the searches, ListScreens, GetBooking, ListBookings.
+    /// GetInfo, the searches, ListScreens, GetBooking, ListBookings, ListHolds, QuoteHold, WhoAmI, ListReviews.
     case search
     /// GetSeatMap.
     case seatMap
@@ -11,8 +11,10 @@ public enum CallClass: Int, CaseIterable, Sendable, CustomStringConvertible {
     case hold
     /// Purchase, CancelBooking.
     case purchase
-    /// SignUp, SignIn.
+    /// SignUp, SignIn, SignOut.
     case account
+    /// RateMovie, DeleteReview: writing reviews, which a spammer would flood.
+    case review
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum CallClass: Int, CaseIterable, Sendable, CustomStringConvertible {
         case .hold: "hold"
         case .purchase: "purchase"
         case .account: "account"
+        case .review: "review"
         }
     }
 
@@ -80,6 +83,7 @@ public struct RateLimitPolicy: Hashable, Sendable {
         .hold: RateLimit(count: 1, per: 1, burst: 3),
         .purchase: RateLimit(count: 1, per: 1, burst: 3),
         .account: RateLimit(count: 5, per: 60, burst: 5),
+        .review: RateLimit(count: 10, per: 3600, burst: 5),
     ])
 
     public subscript(_ callClass: CallClass) -> RateLimit {

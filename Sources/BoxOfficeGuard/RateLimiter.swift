@@ -3,7 +3,7 @@ import Synchronization
 
 /// A token bucket per client and call class, kept as GCRA (the generic cell rate algorithm): one
 /// "theoretical arrival time" per bucket instead of a token count and a timestamp, so a client's
-/// five buckets take 40 bytes. Time is integer nanoseconds from the monotonic clock's milliseconds (a wall-clock step moves no bucket),
+/// six buckets take 48 bytes. Time is integer nanoseconds from the monotonic clock's milliseconds (a wall-clock step moves no bucket),
 /// so `retry_after_ms` is computed in the same arithmetic that decides: rounded up, a client that
 /// waits exactly that long is served (rounding it down is the classic limiter bug).
 public final class RateLimiter: Sendable {
@@ -14,7 +14,7 @@ public final class RateLimiter: Sendable {
 
     /// Theoretical arrival time per call class, in nanoseconds on the monotonic clock (0: never seen).
     struct Buckets {
-        var arrival: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
+        var arrival: (Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0)
 
         subscript(_ callClass: CallClass) -> Int64 {
             get {
@@ -24,6 +24,7 @@ public final class RateLimiter: Sendable {
                 case .hold: arrival.2
                 case .purchase: arrival.3
                 case .account: arrival.4
+                case .review: arrival.5
                 }
             }
             set {
@@ -33,6 +34,7 @@ public final class RateLimiter: Sendable {
                 case .hold: arrival.2 = newValue
                 case .purchase: arrival.3 = newValue
                 case .account: arrival.4 = newValue
+                case .review: arrival.5 = newValue
                 }
             }
         }

@@ -342,6 +342,48 @@ public nonisolated enum Boxoffice_V1_BookingState: SwiftProtobuf.Enum, Swift.Cas
 
 }
 
+public nonisolated enum Boxoffice_V1_BookingTime: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case all // = 0
+
+  /// Shows that have not started yet.
+  case upcoming // = 1
+
+  /// Shows that have started.
+  case past // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .all
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .all
+    case 1: self = .upcoming
+    case 2: self = .past
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .all: return 0
+    case .upcoming: return 1
+    case .past: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Boxoffice_V1_BookingTime] = [
+    .all,
+    .upcoming,
+    .past,
+  ]
+
+}
+
 public nonisolated struct Boxoffice_V1_Request: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -473,6 +515,62 @@ public nonisolated struct Boxoffice_V1_Request: Sendable {
     set {call = .cancelBooking(newValue)}
   }
 
+  public var quoteHold: Boxoffice_V1_QuoteHoldRequest {
+    get {
+      if case .quoteHold(let v)? = call {return v}
+      return Boxoffice_V1_QuoteHoldRequest()
+    }
+    set {call = .quoteHold(newValue)}
+  }
+
+  public var listHolds: Boxoffice_V1_ListHoldsRequest {
+    get {
+      if case .listHolds(let v)? = call {return v}
+      return Boxoffice_V1_ListHoldsRequest()
+    }
+    set {call = .listHolds(newValue)}
+  }
+
+  public var signOut: Boxoffice_V1_SignOutRequest {
+    get {
+      if case .signOut(let v)? = call {return v}
+      return Boxoffice_V1_SignOutRequest()
+    }
+    set {call = .signOut(newValue)}
+  }
+
+  public var whoAmI: Boxoffice_V1_WhoAmIRequest {
+    get {
+      if case .whoAmI(let v)? = call {return v}
+      return Boxoffice_V1_WhoAmIRequest()
+    }
+    set {call = .whoAmI(newValue)}
+  }
+
+  public var rateMovie: Boxoffice_V1_RateMovieRequest {
+    get {
+      if case .rateMovie(let v)? = call {return v}
+      return Boxoffice_V1_RateMovieRequest()
+    }
+    set {call = .rateMovie(newValue)}
+  }
+
+  public var deleteReview: Boxoffice_V1_DeleteReviewRequest {
+    get {
+      if case .deleteReview(let v)? = call {return v}
+      return Boxoffice_V1_DeleteReviewRequest()
+    }
+    set {call = .deleteReview(newValue)}
+  }
+
+  public var listReviews: Boxoffice_V1_ListReviewsRequest {
+    get {
+      if case .listReviews(let v)? = call {return v}
+      return Boxoffice_V1_ListReviewsRequest()
+    }
+    set {call = .listReviews(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Call: Equatable, Sendable {
@@ -490,6 +588,13 @@ public nonisolated struct Boxoffice_V1_Request: Sendable {
     case getBooking(Boxoffice_V1_GetBookingRequest)
     case listBookings(Boxoffice_V1_ListBookingsRequest)
     case cancelBooking(Boxoffice_V1_CancelBookingRequest)
+    case quoteHold(Boxoffice_V1_QuoteHoldRequest)
+    case listHolds(Boxoffice_V1_ListHoldsRequest)
+    case signOut(Boxoffice_V1_SignOutRequest)
+    case whoAmI(Boxoffice_V1_WhoAmIRequest)
+    case rateMovie(Boxoffice_V1_RateMovieRequest)
+    case deleteReview(Boxoffice_V1_DeleteReviewRequest)
+    case listReviews(Boxoffice_V1_ListReviewsRequest)
 
   }
 
@@ -633,6 +738,62 @@ public nonisolated struct Boxoffice_V1_Response: @unchecked Sendable {
     set {_uniqueStorage()._result = .cancelBooking(newValue)}
   }
 
+  public var quoteHold: Boxoffice_V1_Quote {
+    get {
+      if case .quoteHold(let v)? = _storage._result {return v}
+      return Boxoffice_V1_Quote()
+    }
+    set {_uniqueStorage()._result = .quoteHold(newValue)}
+  }
+
+  public var listHolds: Boxoffice_V1_ListHoldsResponse {
+    get {
+      if case .listHolds(let v)? = _storage._result {return v}
+      return Boxoffice_V1_ListHoldsResponse()
+    }
+    set {_uniqueStorage()._result = .listHolds(newValue)}
+  }
+
+  public var signOut: Boxoffice_V1_SignOutResponse {
+    get {
+      if case .signOut(let v)? = _storage._result {return v}
+      return Boxoffice_V1_SignOutResponse()
+    }
+    set {_uniqueStorage()._result = .signOut(newValue)}
+  }
+
+  public var whoAmI: Boxoffice_V1_Account {
+    get {
+      if case .whoAmI(let v)? = _storage._result {return v}
+      return Boxoffice_V1_Account()
+    }
+    set {_uniqueStorage()._result = .whoAmI(newValue)}
+  }
+
+  public var rateMovie: Boxoffice_V1_Review {
+    get {
+      if case .rateMovie(let v)? = _storage._result {return v}
+      return Boxoffice_V1_Review()
+    }
+    set {_uniqueStorage()._result = .rateMovie(newValue)}
+  }
+
+  public var deleteReview: Boxoffice_V1_DeleteReviewResponse {
+    get {
+      if case .deleteReview(let v)? = _storage._result {return v}
+      return Boxoffice_V1_DeleteReviewResponse()
+    }
+    set {_uniqueStorage()._result = .deleteReview(newValue)}
+  }
+
+  public var listReviews: Boxoffice_V1_ListReviewsResponse {
+    get {
+      if case .listReviews(let v)? = _storage._result {return v}
+      return Boxoffice_V1_ListReviewsResponse()
+    }
+    set {_uniqueStorage()._result = .listReviews(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// Set only when status.code is OK; the field number matches the request's call.
@@ -651,6 +812,13 @@ public nonisolated struct Boxoffice_V1_Response: @unchecked Sendable {
     case getBooking(Boxoffice_V1_Booking)
     case listBookings(Boxoffice_V1_ListBookingsResponse)
     case cancelBooking(Boxoffice_V1_Booking)
+    case quoteHold(Boxoffice_V1_Quote)
+    case listHolds(Boxoffice_V1_ListHoldsResponse)
+    case signOut(Boxoffice_V1_SignOutResponse)
+    case whoAmI(Boxoffice_V1_Account)
+    case rateMovie(Boxoffice_V1_Review)
+    case deleteReview(Boxoffice_V1_DeleteReviewResponse)
+    case listReviews(Boxoffice_V1_ListReviewsResponse)
 
   }
 
@@ -877,6 +1045,11 @@ public nonisolated struct Boxoffice_V1_Movie: Sendable {
 
   public var releaseDate: String = String()
 
+  /// Mean of the users' ratings, 1.0 to 5.0; 0 when nobody has rated it yet.
+  public var averageStars: Double = 0
+
+  public var ratingCount: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -892,6 +1065,9 @@ public nonisolated struct Boxoffice_V1_Prices: Sendable {
   public var childCents: Int64 = 0
 
   public var seniorCents: Int64 = 0
+
+  /// Added to a ticket of any type on a PREMIUM seat; other seat kinds cost the type's price.
+  public var premiumExtraCents: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -989,6 +1165,22 @@ public nonisolated struct Boxoffice_V1_Showtime: @unchecked Sendable {
     get {_storage._distanceMiles}
     set {_uniqueStorage()._distanceMiles = newValue}
   }
+
+  /// True once the show has begun: it can no longer be held or bought.
+  public var started: Bool {
+    get {_storage._started}
+    set {_uniqueStorage()._started = newValue}
+  }
+
+  /// The theatre's address; set in bookings, quotes and holds (for receipts), empty in searches.
+  public var theatreAddress: Boxoffice_V1_Address {
+    get {_storage._theatreAddress ?? Boxoffice_V1_Address()}
+    set {_uniqueStorage()._theatreAddress = newValue}
+  }
+  /// Returns true if `theatreAddress` has been explicitly set.
+  public var hasTheatreAddress: Bool {_storage._theatreAddress != nil}
+  /// Clears the value of `theatreAddress`. Subsequent reads from it will return its default value.
+  public mutating func clearTheatreAddress() {_uniqueStorage()._theatreAddress = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1121,7 +1313,7 @@ public nonisolated struct Boxoffice_V1_RateLimit: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// "search", "seat-map", "hold", "purchase" or "account".
+  /// "search", "seat-map", "hold", "purchase", "account" or "review".
   public var callClass: String = String()
 
   public var count: UInt32 = 0
@@ -1283,6 +1475,12 @@ public nonisolated struct Boxoffice_V1_SearchShowtimesRequest: Sendable {
   public var pageSize: UInt32 = 0
 
   public var pageToken: String = String()
+
+  /// Only shows starting at or after this local time of day, "HH:MM" in each theatre's zone.
+  public var fromLocalTime: String = String()
+
+  /// Only shows that have not started yet (by the server's clock). Combines with from_local_time.
+  public var upcomingOnly: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1450,6 +1648,57 @@ public nonisolated struct Boxoffice_V1_AuthSession: Sendable {
   public init() {}
 }
 
+/// Ends the session of the call's token: the token is refused by every call from then on.
+public nonisolated struct Boxoffice_V1_SignOutRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Boxoffice_V1_SignOutResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The account the call's token belongs to.
+public nonisolated struct Boxoffice_V1_WhoAmIRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Boxoffice_V1_Account: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var userID: Int64 = 0
+
+  public var name: String = String()
+
+  public var email: String = String()
+
+  /// When the call's token expires.
+  public var tokenExpiresAtMs: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Boxoffice_V1_BestAvailable: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1500,9 +1749,46 @@ public nonisolated struct Boxoffice_V1_Hold: Sendable {
 
   public var showtimeID: Int64 = 0
 
+  /// In the order they were asked for (named seats), or left to right (best available). This is
+  /// the order of PurchaseRequest.ticket_types.
   public var seats: [String] = []
 
   public var expiresAtMs: Int64 = 0
+
+  /// The showtime, for showing the hold's start and expiry in the theatre's time.
+  public var showtime: Boxoffice_V1_Showtime {
+    get {_showtime ?? Boxoffice_V1_Showtime()}
+    set {_showtime = newValue}
+  }
+  /// Returns true if `showtime` has been explicitly set.
+  public var hasShowtime: Bool {self._showtime != nil}
+  /// Clears the value of `showtime`. Subsequent reads from it will return its default value.
+  public mutating func clearShowtime() {self._showtime = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _showtime: Boxoffice_V1_Showtime? = nil
+}
+
+/// The caller's holds that still keep their seats, soonest expiry first.
+public nonisolated struct Boxoffice_V1_ListHoldsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Boxoffice_V1_ListHoldsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var holds: [Boxoffice_V1_Hold] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1553,6 +1839,21 @@ public nonisolated struct Boxoffice_V1_PaymentCard: Sendable {
   public init() {}
 }
 
+/// A ticket type for one seat of a hold, by the seat's label.
+public nonisolated struct Boxoffice_V1_SeatTicketType: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var seat: String = String()
+
+  public var type: Boxoffice_V1_TicketType = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Boxoffice_V1_PurchaseRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1560,7 +1861,7 @@ public nonisolated struct Boxoffice_V1_PurchaseRequest: Sendable {
 
   public var holdID: String = String()
 
-  /// One per held seat in the hold's seat order; missing entries are ADULT.
+  /// One per held seat in the hold's seat order (Hold.seats); missing entries are ADULT.
   public var ticketTypes: [Boxoffice_V1_TicketType] = []
 
   public var card: Boxoffice_V1_PaymentCard {
@@ -1572,11 +1873,74 @@ public nonisolated struct Boxoffice_V1_PurchaseRequest: Sendable {
   /// Clears the value of `card`. Subsequent reads from it will return its default value.
   public mutating func clearCard() {self._card = nil}
 
+  /// By seat instead of by position; give this or ticket_types, not both. Seats left out are ADULT.
+  public var seatTypes: [Boxoffice_V1_SeatTicketType] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _card: Boxoffice_V1_PaymentCard? = nil
+}
+
+/// What a purchase of a live hold with these ticket types would charge; changes nothing.
+public nonisolated struct Boxoffice_V1_QuoteHoldRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var holdID: String = String()
+
+  /// As in PurchaseRequest.
+  public var ticketTypes: [Boxoffice_V1_TicketType] = []
+
+  public var seatTypes: [Boxoffice_V1_SeatTicketType] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Boxoffice_V1_Quote: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var holdID: String = String()
+
+  public var showtime: Boxoffice_V1_Showtime {
+    get {_showtime ?? Boxoffice_V1_Showtime()}
+    set {_showtime = newValue}
+  }
+  /// Returns true if `showtime` has been explicitly set.
+  public var hasShowtime: Bool {self._showtime != nil}
+  /// Clears the value of `showtime`. Subsequent reads from it will return its default value.
+  public mutating func clearShowtime() {self._showtime = nil}
+
+  /// In the hold's seat order.
+  public var tickets: [Boxoffice_V1_Ticket] = []
+
+  public var subtotalCents: Int64 = 0
+
+  public var feesCents: Int64 = 0
+
+  public var taxCents: Int64 = 0
+
+  public var totalCents: Int64 = 0
+
+  /// The theatre's state, whose sales tax applies, and its rate in thousandths of a percent
+  /// (6.875 % is 6875).
+  public var taxState: String = String()
+
+  public var taxRateMilliPercent: UInt32 = 0
+
+  public var holdExpiresAtMs: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _showtime: Boxoffice_V1_Showtime? = nil
 }
 
 public nonisolated struct Boxoffice_V1_Ticket: Sendable {
@@ -1589,6 +1953,8 @@ public nonisolated struct Boxoffice_V1_Ticket: Sendable {
   public var type: Boxoffice_V1_TicketType = .unspecified
 
   public var priceCents: Int64 = 0
+
+  public var kind: Boxoffice_V1_SeatKind = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1634,6 +2000,11 @@ public nonisolated struct Boxoffice_V1_Booking: Sendable {
 
   public var refundedCents: Int64 = 0
 
+  /// As in Quote.
+  public var taxState: String = String()
+
+  public var taxRateMilliPercent: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1661,6 +2032,9 @@ public nonisolated struct Boxoffice_V1_ListBookingsRequest: Sendable {
   public var pageSize: UInt32 = 0
 
   public var pageToken: String = String()
+
+  /// Which bookings: all (newest booked first), upcoming (soonest show first) or past (latest show first).
+  public var when: Boxoffice_V1_BookingTime = .all
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1695,6 +2069,118 @@ public nonisolated struct Boxoffice_V1_CancelBookingRequest: Sendable {
   public init() {}
 }
 
+/// Rates a movie, or changes the caller's rating: one per user per movie. Needs a confirmed booking
+/// for any showing of the movie.
+public nonisolated struct Boxoffice_V1_RateMovieRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var movieID: Int64 = 0
+
+  /// 1 to 5.
+  public var stars: UInt32 = 0
+
+  /// Optional plain text, at most 2,000 characters, no control characters except newline.
+  public var review: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Boxoffice_V1_Review: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var movieID: Int64 = 0
+
+  public var stars: UInt32 = 0
+
+  public var review: String = String()
+
+  /// The reviewer's display name; never their email.
+  public var reviewerName: String = String()
+
+  public var createdAtMs: Int64 = 0
+
+  /// Equal to created_at_ms until the author edits it.
+  public var updatedAtMs: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Deletes the caller's rating and review of a movie.
+public nonisolated struct Boxoffice_V1_DeleteReviewRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var movieID: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Boxoffice_V1_DeleteReviewResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A movie's reviews, newest first (by last edit).
+public nonisolated struct Boxoffice_V1_ListReviewsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var movieID: Int64 = 0
+
+  public var pageSize: UInt32 = 0
+
+  public var pageToken: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Boxoffice_V1_ListReviewsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The movie with its average rating and count.
+  public var movie: Boxoffice_V1_Movie {
+    get {_movie ?? Boxoffice_V1_Movie()}
+    set {_movie = newValue}
+  }
+  /// Returns true if `movie` has been explicitly set.
+  public var hasMovie: Bool {self._movie != nil}
+  /// Clears the value of `movie`. Subsequent reads from it will return its default value.
+  public mutating func clearMovie() {self._movie = nil}
+
+  public var reviews: [Boxoffice_V1_Review] = []
+
+  public var nextPageToken: String = String()
+
+  public var total: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _movie: Boxoffice_V1_Movie? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "boxoffice.v1"
@@ -1723,9 +2209,13 @@ nonisolated extension Boxoffice_V1_BookingState: SwiftProtobuf._ProtoNameProvidi
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0BOOKING_STATE_UNSPECIFIED\0\u{1}BOOKING_STATE_CONFIRMED\0\u{1}BOOKING_STATE_CANCELLED\0")
 }
 
+nonisolated extension Boxoffice_V1_BookingTime: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0BOOKING_TIME_ALL\0\u{1}BOOKING_TIME_UPCOMING\0\u{1}BOOKING_TIME_PAST\0")
+}
+
 nonisolated extension Boxoffice_V1_Request: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Request"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}call_id\0\u{3}deadline_ms\0\u{3}auth_token\0\u{3}idempotency_key\0\u{4}\u{6}get_info\0\u{3}search_theatres\0\u{3}search_movies\0\u{3}search_showtimes\0\u{3}list_screens\0\u{3}get_seat_map\0\u{4}\u{5}sign_up\0\u{3}sign_in\0\u{3}hold_seats\0\u{3}release_hold\0\u{1}purchase\0\u{3}get_booking\0\u{3}list_bookings\0\u{3}cancel_booking\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}call_id\0\u{3}deadline_ms\0\u{3}auth_token\0\u{3}idempotency_key\0\u{4}\u{6}get_info\0\u{3}search_theatres\0\u{3}search_movies\0\u{3}search_showtimes\0\u{3}list_screens\0\u{3}get_seat_map\0\u{4}\u{5}sign_up\0\u{3}sign_in\0\u{3}hold_seats\0\u{3}release_hold\0\u{1}purchase\0\u{3}get_booking\0\u{3}list_bookings\0\u{3}cancel_booking\0\u{3}quote_hold\0\u{3}list_holds\0\u{3}sign_out\0\u{3}who_am_i\0\u{3}rate_movie\0\u{3}delete_review\0\u{3}list_reviews\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1919,6 +2409,97 @@ nonisolated extension Boxoffice_V1_Request: SwiftProtobuf.Message, SwiftProtobuf
           self.call = .cancelBooking(v)
         }
       }()
+      case 28: try {
+        var v: Boxoffice_V1_QuoteHoldRequest?
+        var hadOneofValue = false
+        if let current = self.call {
+          hadOneofValue = true
+          if case .quoteHold(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.call = .quoteHold(v)
+        }
+      }()
+      case 29: try {
+        var v: Boxoffice_V1_ListHoldsRequest?
+        var hadOneofValue = false
+        if let current = self.call {
+          hadOneofValue = true
+          if case .listHolds(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.call = .listHolds(v)
+        }
+      }()
+      case 30: try {
+        var v: Boxoffice_V1_SignOutRequest?
+        var hadOneofValue = false
+        if let current = self.call {
+          hadOneofValue = true
+          if case .signOut(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.call = .signOut(v)
+        }
+      }()
+      case 31: try {
+        var v: Boxoffice_V1_WhoAmIRequest?
+        var hadOneofValue = false
+        if let current = self.call {
+          hadOneofValue = true
+          if case .whoAmI(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.call = .whoAmI(v)
+        }
+      }()
+      case 32: try {
+        var v: Boxoffice_V1_RateMovieRequest?
+        var hadOneofValue = false
+        if let current = self.call {
+          hadOneofValue = true
+          if case .rateMovie(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.call = .rateMovie(v)
+        }
+      }()
+      case 33: try {
+        var v: Boxoffice_V1_DeleteReviewRequest?
+        var hadOneofValue = false
+        if let current = self.call {
+          hadOneofValue = true
+          if case .deleteReview(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.call = .deleteReview(v)
+        }
+      }()
+      case 34: try {
+        var v: Boxoffice_V1_ListReviewsRequest?
+        var hadOneofValue = false
+        if let current = self.call {
+          hadOneofValue = true
+          if case .listReviews(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.call = .listReviews(v)
+        }
+      }()
       default: break
       }
     }
@@ -1998,6 +2579,34 @@ nonisolated extension Boxoffice_V1_Request: SwiftProtobuf.Message, SwiftProtobuf
       guard case .cancelBooking(let v)? = self.call else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 27)
     }()
+    case .quoteHold?: try {
+      guard case .quoteHold(let v)? = self.call else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 28)
+    }()
+    case .listHolds?: try {
+      guard case .listHolds(let v)? = self.call else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 29)
+    }()
+    case .signOut?: try {
+      guard case .signOut(let v)? = self.call else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 30)
+    }()
+    case .whoAmI?: try {
+      guard case .whoAmI(let v)? = self.call else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 31)
+    }()
+    case .rateMovie?: try {
+      guard case .rateMovie(let v)? = self.call else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 32)
+    }()
+    case .deleteReview?: try {
+      guard case .deleteReview(let v)? = self.call else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 33)
+    }()
+    case .listReviews?: try {
+      guard case .listReviews(let v)? = self.call else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 34)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -2016,7 +2625,7 @@ nonisolated extension Boxoffice_V1_Request: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Boxoffice_V1_Response: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Response"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}call_id\0\u{1}status\0\u{4}\u{8}get_info\0\u{3}search_theatres\0\u{3}search_movies\0\u{3}search_showtimes\0\u{3}list_screens\0\u{3}get_seat_map\0\u{4}\u{5}sign_up\0\u{3}sign_in\0\u{3}hold_seats\0\u{3}release_hold\0\u{1}purchase\0\u{3}get_booking\0\u{3}list_bookings\0\u{3}cancel_booking\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}call_id\0\u{1}status\0\u{4}\u{8}get_info\0\u{3}search_theatres\0\u{3}search_movies\0\u{3}search_showtimes\0\u{3}list_screens\0\u{3}get_seat_map\0\u{4}\u{5}sign_up\0\u{3}sign_in\0\u{3}hold_seats\0\u{3}release_hold\0\u{1}purchase\0\u{3}get_booking\0\u{3}list_bookings\0\u{3}cancel_booking\0\u{3}quote_hold\0\u{3}list_holds\0\u{3}sign_out\0\u{3}who_am_i\0\u{3}rate_movie\0\u{3}delete_review\0\u{3}list_reviews\0")
 
   fileprivate class _StorageClass {
     var _callID: UInt64 = 0
@@ -2237,6 +2846,97 @@ nonisolated extension Boxoffice_V1_Response: SwiftProtobuf.Message, SwiftProtobu
             _storage._result = .cancelBooking(v)
           }
         }()
+        case 28: try {
+          var v: Boxoffice_V1_Quote?
+          var hadOneofValue = false
+          if let current = _storage._result {
+            hadOneofValue = true
+            if case .quoteHold(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._result = .quoteHold(v)
+          }
+        }()
+        case 29: try {
+          var v: Boxoffice_V1_ListHoldsResponse?
+          var hadOneofValue = false
+          if let current = _storage._result {
+            hadOneofValue = true
+            if case .listHolds(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._result = .listHolds(v)
+          }
+        }()
+        case 30: try {
+          var v: Boxoffice_V1_SignOutResponse?
+          var hadOneofValue = false
+          if let current = _storage._result {
+            hadOneofValue = true
+            if case .signOut(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._result = .signOut(v)
+          }
+        }()
+        case 31: try {
+          var v: Boxoffice_V1_Account?
+          var hadOneofValue = false
+          if let current = _storage._result {
+            hadOneofValue = true
+            if case .whoAmI(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._result = .whoAmI(v)
+          }
+        }()
+        case 32: try {
+          var v: Boxoffice_V1_Review?
+          var hadOneofValue = false
+          if let current = _storage._result {
+            hadOneofValue = true
+            if case .rateMovie(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._result = .rateMovie(v)
+          }
+        }()
+        case 33: try {
+          var v: Boxoffice_V1_DeleteReviewResponse?
+          var hadOneofValue = false
+          if let current = _storage._result {
+            hadOneofValue = true
+            if case .deleteReview(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._result = .deleteReview(v)
+          }
+        }()
+        case 34: try {
+          var v: Boxoffice_V1_ListReviewsResponse?
+          var hadOneofValue = false
+          if let current = _storage._result {
+            hadOneofValue = true
+            if case .listReviews(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._result = .listReviews(v)
+          }
+        }()
         default: break
         }
       }
@@ -2311,6 +3011,34 @@ nonisolated extension Boxoffice_V1_Response: SwiftProtobuf.Message, SwiftProtobu
       case .cancelBooking?: try {
         guard case .cancelBooking(let v)? = _storage._result else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 27)
+      }()
+      case .quoteHold?: try {
+        guard case .quoteHold(let v)? = _storage._result else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 28)
+      }()
+      case .listHolds?: try {
+        guard case .listHolds(let v)? = _storage._result else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 29)
+      }()
+      case .signOut?: try {
+        guard case .signOut(let v)? = _storage._result else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 30)
+      }()
+      case .whoAmI?: try {
+        guard case .whoAmI(let v)? = _storage._result else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 31)
+      }()
+      case .rateMovie?: try {
+        guard case .rateMovie(let v)? = _storage._result else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 32)
+      }()
+      case .deleteReview?: try {
+        guard case .deleteReview(let v)? = _storage._result else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 33)
+      }()
+      case .listReviews?: try {
+        guard case .listReviews(let v)? = _storage._result else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 34)
       }()
       case nil: break
       }
@@ -2735,7 +3463,7 @@ nonisolated extension Boxoffice_V1_Screen: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Boxoffice_V1_Movie: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Movie"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{1}rating\0\u{3}runtime_minutes\0\u{1}genres\0\u{3}release_date\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{1}rating\0\u{3}runtime_minutes\0\u{1}genres\0\u{3}release_date\0\u{3}average_stars\0\u{3}rating_count\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2749,6 +3477,8 @@ nonisolated extension Boxoffice_V1_Movie: SwiftProtobuf.Message, SwiftProtobuf._
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.runtimeMinutes) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.genres) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.releaseDate) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.averageStars) }()
+      case 8: try { try decoder.decodeSingularUInt32Field(value: &self.ratingCount) }()
       default: break
       }
     }
@@ -2773,6 +3503,12 @@ nonisolated extension Boxoffice_V1_Movie: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.releaseDate.isEmpty {
       try visitor.visitSingularStringField(value: self.releaseDate, fieldNumber: 6)
     }
+    if self.averageStars.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.averageStars, fieldNumber: 7)
+    }
+    if self.ratingCount != 0 {
+      try visitor.visitSingularUInt32Field(value: self.ratingCount, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2783,6 +3519,8 @@ nonisolated extension Boxoffice_V1_Movie: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.runtimeMinutes != rhs.runtimeMinutes {return false}
     if lhs.genres != rhs.genres {return false}
     if lhs.releaseDate != rhs.releaseDate {return false}
+    if lhs.averageStars != rhs.averageStars {return false}
+    if lhs.ratingCount != rhs.ratingCount {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2790,7 +3528,7 @@ nonisolated extension Boxoffice_V1_Movie: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Boxoffice_V1_Prices: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Prices"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}adult_cents\0\u{3}child_cents\0\u{3}senior_cents\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}adult_cents\0\u{3}child_cents\0\u{3}senior_cents\0\u{3}premium_extra_cents\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2801,6 +3539,7 @@ nonisolated extension Boxoffice_V1_Prices: SwiftProtobuf.Message, SwiftProtobuf.
       case 1: try { try decoder.decodeSingularInt64Field(value: &self.adultCents) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.childCents) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.seniorCents) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.premiumExtraCents) }()
       default: break
       }
     }
@@ -2816,6 +3555,9 @@ nonisolated extension Boxoffice_V1_Prices: SwiftProtobuf.Message, SwiftProtobuf.
     if self.seniorCents != 0 {
       try visitor.visitSingularInt64Field(value: self.seniorCents, fieldNumber: 3)
     }
+    if self.premiumExtraCents != 0 {
+      try visitor.visitSingularInt64Field(value: self.premiumExtraCents, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2823,6 +3565,7 @@ nonisolated extension Boxoffice_V1_Prices: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.adultCents != rhs.adultCents {return false}
     if lhs.childCents != rhs.childCents {return false}
     if lhs.seniorCents != rhs.seniorCents {return false}
+    if lhs.premiumExtraCents != rhs.premiumExtraCents {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2830,7 +3573,7 @@ nonisolated extension Boxoffice_V1_Prices: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Boxoffice_V1_Showtime: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Showtime"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}theatre_id\0\u{3}theatre_name\0\u{3}movie_id\0\u{3}movie_title\0\u{3}screen_id\0\u{3}screen_name\0\u{3}starts_at_ms\0\u{3}starts_at_local\0\u{3}time_zone\0\u{1}format\0\u{1}language\0\u{1}prices\0\u{1}capacity\0\u{3}seats_left\0\u{3}distance_miles\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}theatre_id\0\u{3}theatre_name\0\u{3}movie_id\0\u{3}movie_title\0\u{3}screen_id\0\u{3}screen_name\0\u{3}starts_at_ms\0\u{3}starts_at_local\0\u{3}time_zone\0\u{1}format\0\u{1}language\0\u{1}prices\0\u{1}capacity\0\u{3}seats_left\0\u{3}distance_miles\0\u{1}started\0\u{3}theatre_address\0")
 
   fileprivate class _StorageClass {
     var _id: Int64 = 0
@@ -2849,6 +3592,8 @@ nonisolated extension Boxoffice_V1_Showtime: SwiftProtobuf.Message, SwiftProtobu
     var _capacity: UInt32 = 0
     var _seatsLeft: UInt32 = 0
     var _distanceMiles: Double = 0
+    var _started: Bool = false
+    var _theatreAddress: Boxoffice_V1_Address? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2875,6 +3620,8 @@ nonisolated extension Boxoffice_V1_Showtime: SwiftProtobuf.Message, SwiftProtobu
       _capacity = source._capacity
       _seatsLeft = source._seatsLeft
       _distanceMiles = source._distanceMiles
+      _started = source._started
+      _theatreAddress = source._theatreAddress
     }
   }
 
@@ -2909,6 +3656,8 @@ nonisolated extension Boxoffice_V1_Showtime: SwiftProtobuf.Message, SwiftProtobu
         case 14: try { try decoder.decodeSingularUInt32Field(value: &_storage._capacity) }()
         case 15: try { try decoder.decodeSingularUInt32Field(value: &_storage._seatsLeft) }()
         case 16: try { try decoder.decodeSingularDoubleField(value: &_storage._distanceMiles) }()
+        case 17: try { try decoder.decodeSingularBoolField(value: &_storage._started) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._theatreAddress) }()
         default: break
         }
       }
@@ -2969,6 +3718,12 @@ nonisolated extension Boxoffice_V1_Showtime: SwiftProtobuf.Message, SwiftProtobu
       if _storage._distanceMiles.bitPattern != 0 {
         try visitor.visitSingularDoubleField(value: _storage._distanceMiles, fieldNumber: 16)
       }
+      if _storage._started != false {
+        try visitor.visitSingularBoolField(value: _storage._started, fieldNumber: 17)
+      }
+      try { if let v = _storage._theatreAddress {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2994,6 +3749,8 @@ nonisolated extension Boxoffice_V1_Showtime: SwiftProtobuf.Message, SwiftProtobu
         if _storage._capacity != rhs_storage._capacity {return false}
         if _storage._seatsLeft != rhs_storage._seatsLeft {return false}
         if _storage._distanceMiles != rhs_storage._distanceMiles {return false}
+        if _storage._started != rhs_storage._started {return false}
+        if _storage._theatreAddress != rhs_storage._theatreAddress {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -3551,7 +4308,7 @@ nonisolated extension Boxoffice_V1_SearchMoviesResponse: SwiftProtobuf.Message, 
 
 nonisolated extension Boxoffice_V1_SearchShowtimesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SearchShowtimesRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}theatre_id\0\u{3}movie_id\0\u{1}near\0\u{3}radius_miles\0\u{1}date\0\u{3}page_size\0\u{3}page_token\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}theatre_id\0\u{3}movie_id\0\u{1}near\0\u{3}radius_miles\0\u{1}date\0\u{3}page_size\0\u{3}page_token\0\u{3}from_local_time\0\u{3}upcoming_only\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3566,6 +4323,8 @@ nonisolated extension Boxoffice_V1_SearchShowtimesRequest: SwiftProtobuf.Message
       case 5: try { try decoder.decodeSingularStringField(value: &self.date) }()
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.pageSize) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.pageToken) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.fromLocalTime) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self.upcomingOnly) }()
       default: break
       }
     }
@@ -3597,6 +4356,12 @@ nonisolated extension Boxoffice_V1_SearchShowtimesRequest: SwiftProtobuf.Message
     if !self.pageToken.isEmpty {
       try visitor.visitSingularStringField(value: self.pageToken, fieldNumber: 7)
     }
+    if !self.fromLocalTime.isEmpty {
+      try visitor.visitSingularStringField(value: self.fromLocalTime, fieldNumber: 8)
+    }
+    if self.upcomingOnly != false {
+      try visitor.visitSingularBoolField(value: self.upcomingOnly, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3608,6 +4373,8 @@ nonisolated extension Boxoffice_V1_SearchShowtimesRequest: SwiftProtobuf.Message
     if lhs.date != rhs.date {return false}
     if lhs.pageSize != rhs.pageSize {return false}
     if lhs.pageToken != rhs.pageToken {return false}
+    if lhs.fromLocalTime != rhs.fromLocalTime {return false}
+    if lhs.upcomingOnly != rhs.upcomingOnly {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3951,6 +4718,108 @@ nonisolated extension Boxoffice_V1_AuthSession: SwiftProtobuf.Message, SwiftProt
   }
 }
 
+nonisolated extension Boxoffice_V1_SignOutRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SignOutRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_SignOutRequest, rhs: Boxoffice_V1_SignOutRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_SignOutResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SignOutResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_SignOutResponse, rhs: Boxoffice_V1_SignOutResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_WhoAmIRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WhoAmIRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_WhoAmIRequest, rhs: Boxoffice_V1_WhoAmIRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_Account: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Account"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}user_id\0\u{1}name\0\u{1}email\0\u{3}token_expires_at_ms\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.userID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.email) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.tokenExpiresAtMs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.userID != 0 {
+      try visitor.visitSingularInt64Field(value: self.userID, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if !self.email.isEmpty {
+      try visitor.visitSingularStringField(value: self.email, fieldNumber: 3)
+    }
+    if self.tokenExpiresAtMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.tokenExpiresAtMs, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_Account, rhs: Boxoffice_V1_Account) -> Bool {
+    if lhs.userID != rhs.userID {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.email != rhs.email {return false}
+    if lhs.tokenExpiresAtMs != rhs.tokenExpiresAtMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Boxoffice_V1_BestAvailable: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BestAvailable"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}count\0\u{1}kind\0")
@@ -4032,7 +4901,7 @@ nonisolated extension Boxoffice_V1_HoldSeatsRequest: SwiftProtobuf.Message, Swif
 
 nonisolated extension Boxoffice_V1_Hold: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hold"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}hold_id\0\u{3}showtime_id\0\u{1}seats\0\u{3}expires_at_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}hold_id\0\u{3}showtime_id\0\u{1}seats\0\u{3}expires_at_ms\0\u{1}showtime\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4044,12 +4913,17 @@ nonisolated extension Boxoffice_V1_Hold: SwiftProtobuf.Message, SwiftProtobuf._M
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.showtimeID) }()
       case 3: try { try decoder.decodeRepeatedStringField(value: &self.seats) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.expiresAtMs) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._showtime) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.holdID.isEmpty {
       try visitor.visitSingularStringField(value: self.holdID, fieldNumber: 1)
     }
@@ -4062,6 +4936,9 @@ nonisolated extension Boxoffice_V1_Hold: SwiftProtobuf.Message, SwiftProtobuf._M
     if self.expiresAtMs != 0 {
       try visitor.visitSingularInt64Field(value: self.expiresAtMs, fieldNumber: 4)
     }
+    try { if let v = self._showtime {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4070,6 +4947,56 @@ nonisolated extension Boxoffice_V1_Hold: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.showtimeID != rhs.showtimeID {return false}
     if lhs.seats != rhs.seats {return false}
     if lhs.expiresAtMs != rhs.expiresAtMs {return false}
+    if lhs._showtime != rhs._showtime {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_ListHoldsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListHoldsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_ListHoldsRequest, rhs: Boxoffice_V1_ListHoldsRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_ListHoldsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListHoldsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}holds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.holds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.holds.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.holds, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_ListHoldsResponse, rhs: Boxoffice_V1_ListHoldsResponse) -> Bool {
+    if lhs.holds != rhs.holds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4185,9 +5112,44 @@ nonisolated extension Boxoffice_V1_PaymentCard: SwiftProtobuf.Message, SwiftProt
   }
 }
 
+nonisolated extension Boxoffice_V1_SeatTicketType: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SeatTicketType"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}seat\0\u{1}type\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.seat) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.type) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.seat.isEmpty {
+      try visitor.visitSingularStringField(value: self.seat, fieldNumber: 1)
+    }
+    if self.type != .unspecified {
+      try visitor.visitSingularEnumField(value: self.type, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_SeatTicketType, rhs: Boxoffice_V1_SeatTicketType) -> Bool {
+    if lhs.seat != rhs.seat {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Boxoffice_V1_PurchaseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PurchaseRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}hold_id\0\u{3}ticket_types\0\u{1}card\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}hold_id\0\u{3}ticket_types\0\u{1}card\0\u{3}seat_types\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4198,6 +5160,7 @@ nonisolated extension Boxoffice_V1_PurchaseRequest: SwiftProtobuf.Message, Swift
       case 1: try { try decoder.decodeSingularStringField(value: &self.holdID) }()
       case 2: try { try decoder.decodeRepeatedEnumField(value: &self.ticketTypes) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._card) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.seatTypes) }()
       default: break
       }
     }
@@ -4217,6 +5180,9 @@ nonisolated extension Boxoffice_V1_PurchaseRequest: SwiftProtobuf.Message, Swift
     try { if let v = self._card {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if !self.seatTypes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.seatTypes, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4224,6 +5190,126 @@ nonisolated extension Boxoffice_V1_PurchaseRequest: SwiftProtobuf.Message, Swift
     if lhs.holdID != rhs.holdID {return false}
     if lhs.ticketTypes != rhs.ticketTypes {return false}
     if lhs._card != rhs._card {return false}
+    if lhs.seatTypes != rhs.seatTypes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_QuoteHoldRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".QuoteHoldRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}hold_id\0\u{3}ticket_types\0\u{3}seat_types\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.holdID) }()
+      case 2: try { try decoder.decodeRepeatedEnumField(value: &self.ticketTypes) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.seatTypes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.holdID.isEmpty {
+      try visitor.visitSingularStringField(value: self.holdID, fieldNumber: 1)
+    }
+    if !self.ticketTypes.isEmpty {
+      try visitor.visitPackedEnumField(value: self.ticketTypes, fieldNumber: 2)
+    }
+    if !self.seatTypes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.seatTypes, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_QuoteHoldRequest, rhs: Boxoffice_V1_QuoteHoldRequest) -> Bool {
+    if lhs.holdID != rhs.holdID {return false}
+    if lhs.ticketTypes != rhs.ticketTypes {return false}
+    if lhs.seatTypes != rhs.seatTypes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_Quote: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Quote"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}hold_id\0\u{1}showtime\0\u{1}tickets\0\u{3}subtotal_cents\0\u{3}fees_cents\0\u{3}tax_cents\0\u{3}total_cents\0\u{3}tax_state\0\u{3}tax_rate_milli_percent\0\u{3}hold_expires_at_ms\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.holdID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._showtime) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.tickets) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.subtotalCents) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.feesCents) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.taxCents) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.totalCents) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.taxState) }()
+      case 9: try { try decoder.decodeSingularUInt32Field(value: &self.taxRateMilliPercent) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.holdExpiresAtMs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.holdID.isEmpty {
+      try visitor.visitSingularStringField(value: self.holdID, fieldNumber: 1)
+    }
+    try { if let v = self._showtime {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.tickets.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.tickets, fieldNumber: 3)
+    }
+    if self.subtotalCents != 0 {
+      try visitor.visitSingularInt64Field(value: self.subtotalCents, fieldNumber: 4)
+    }
+    if self.feesCents != 0 {
+      try visitor.visitSingularInt64Field(value: self.feesCents, fieldNumber: 5)
+    }
+    if self.taxCents != 0 {
+      try visitor.visitSingularInt64Field(value: self.taxCents, fieldNumber: 6)
+    }
+    if self.totalCents != 0 {
+      try visitor.visitSingularInt64Field(value: self.totalCents, fieldNumber: 7)
+    }
+    if !self.taxState.isEmpty {
+      try visitor.visitSingularStringField(value: self.taxState, fieldNumber: 8)
+    }
+    if self.taxRateMilliPercent != 0 {
+      try visitor.visitSingularUInt32Field(value: self.taxRateMilliPercent, fieldNumber: 9)
+    }
+    if self.holdExpiresAtMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.holdExpiresAtMs, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_Quote, rhs: Boxoffice_V1_Quote) -> Bool {
+    if lhs.holdID != rhs.holdID {return false}
+    if lhs._showtime != rhs._showtime {return false}
+    if lhs.tickets != rhs.tickets {return false}
+    if lhs.subtotalCents != rhs.subtotalCents {return false}
+    if lhs.feesCents != rhs.feesCents {return false}
+    if lhs.taxCents != rhs.taxCents {return false}
+    if lhs.totalCents != rhs.totalCents {return false}
+    if lhs.taxState != rhs.taxState {return false}
+    if lhs.taxRateMilliPercent != rhs.taxRateMilliPercent {return false}
+    if lhs.holdExpiresAtMs != rhs.holdExpiresAtMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4231,7 +5317,7 @@ nonisolated extension Boxoffice_V1_PurchaseRequest: SwiftProtobuf.Message, Swift
 
 nonisolated extension Boxoffice_V1_Ticket: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Ticket"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}seat\0\u{1}type\0\u{3}price_cents\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}seat\0\u{1}type\0\u{3}price_cents\0\u{1}kind\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4242,6 +5328,7 @@ nonisolated extension Boxoffice_V1_Ticket: SwiftProtobuf.Message, SwiftProtobuf.
       case 1: try { try decoder.decodeSingularStringField(value: &self.seat) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.type) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.priceCents) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
       default: break
       }
     }
@@ -4257,6 +5344,9 @@ nonisolated extension Boxoffice_V1_Ticket: SwiftProtobuf.Message, SwiftProtobuf.
     if self.priceCents != 0 {
       try visitor.visitSingularInt64Field(value: self.priceCents, fieldNumber: 3)
     }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4264,6 +5354,7 @@ nonisolated extension Boxoffice_V1_Ticket: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.seat != rhs.seat {return false}
     if lhs.type != rhs.type {return false}
     if lhs.priceCents != rhs.priceCents {return false}
+    if lhs.kind != rhs.kind {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4271,7 +5362,7 @@ nonisolated extension Boxoffice_V1_Ticket: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Boxoffice_V1_Booking: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Booking"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}showtime\0\u{1}tickets\0\u{3}subtotal_cents\0\u{3}fees_cents\0\u{3}tax_cents\0\u{3}total_cents\0\u{1}state\0\u{3}card_brand\0\u{3}card_last4\0\u{3}created_at_ms\0\u{3}cancelled_at_ms\0\u{3}refunded_cents\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}showtime\0\u{1}tickets\0\u{3}subtotal_cents\0\u{3}fees_cents\0\u{3}tax_cents\0\u{3}total_cents\0\u{1}state\0\u{3}card_brand\0\u{3}card_last4\0\u{3}created_at_ms\0\u{3}cancelled_at_ms\0\u{3}refunded_cents\0\u{3}tax_state\0\u{3}tax_rate_milli_percent\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4292,6 +5383,8 @@ nonisolated extension Boxoffice_V1_Booking: SwiftProtobuf.Message, SwiftProtobuf
       case 11: try { try decoder.decodeSingularInt64Field(value: &self.createdAtMs) }()
       case 12: try { try decoder.decodeSingularInt64Field(value: &self.cancelledAtMs) }()
       case 13: try { try decoder.decodeSingularInt64Field(value: &self.refundedCents) }()
+      case 14: try { try decoder.decodeSingularStringField(value: &self.taxState) }()
+      case 15: try { try decoder.decodeSingularUInt32Field(value: &self.taxRateMilliPercent) }()
       default: break
       }
     }
@@ -4341,6 +5434,12 @@ nonisolated extension Boxoffice_V1_Booking: SwiftProtobuf.Message, SwiftProtobuf
     if self.refundedCents != 0 {
       try visitor.visitSingularInt64Field(value: self.refundedCents, fieldNumber: 13)
     }
+    if !self.taxState.isEmpty {
+      try visitor.visitSingularStringField(value: self.taxState, fieldNumber: 14)
+    }
+    if self.taxRateMilliPercent != 0 {
+      try visitor.visitSingularUInt32Field(value: self.taxRateMilliPercent, fieldNumber: 15)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4358,6 +5457,8 @@ nonisolated extension Boxoffice_V1_Booking: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.createdAtMs != rhs.createdAtMs {return false}
     if lhs.cancelledAtMs != rhs.cancelledAtMs {return false}
     if lhs.refundedCents != rhs.refundedCents {return false}
+    if lhs.taxState != rhs.taxState {return false}
+    if lhs.taxRateMilliPercent != rhs.taxRateMilliPercent {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4395,7 +5496,7 @@ nonisolated extension Boxoffice_V1_GetBookingRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Boxoffice_V1_ListBookingsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListBookingsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}page_size\0\u{3}page_token\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}page_size\0\u{3}page_token\0\u{1}when\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4405,6 +5506,7 @@ nonisolated extension Boxoffice_V1_ListBookingsRequest: SwiftProtobuf.Message, S
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.pageSize) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.pageToken) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.when) }()
       default: break
       }
     }
@@ -4417,12 +5519,16 @@ nonisolated extension Boxoffice_V1_ListBookingsRequest: SwiftProtobuf.Message, S
     if !self.pageToken.isEmpty {
       try visitor.visitSingularStringField(value: self.pageToken, fieldNumber: 2)
     }
+    if self.when != .all {
+      try visitor.visitSingularEnumField(value: self.when, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Boxoffice_V1_ListBookingsRequest, rhs: Boxoffice_V1_ListBookingsRequest) -> Bool {
     if lhs.pageSize != rhs.pageSize {return false}
     if lhs.pageToken != rhs.pageToken {return false}
+    if lhs.when != rhs.when {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4493,6 +5599,239 @@ nonisolated extension Boxoffice_V1_CancelBookingRequest: SwiftProtobuf.Message, 
 
   public static func ==(lhs: Boxoffice_V1_CancelBookingRequest, rhs: Boxoffice_V1_CancelBookingRequest) -> Bool {
     if lhs.code != rhs.code {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_RateMovieRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RateMovieRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}movie_id\0\u{1}stars\0\u{1}review\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.movieID) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.stars) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.review) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.movieID != 0 {
+      try visitor.visitSingularInt64Field(value: self.movieID, fieldNumber: 1)
+    }
+    if self.stars != 0 {
+      try visitor.visitSingularUInt32Field(value: self.stars, fieldNumber: 2)
+    }
+    if !self.review.isEmpty {
+      try visitor.visitSingularStringField(value: self.review, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_RateMovieRequest, rhs: Boxoffice_V1_RateMovieRequest) -> Bool {
+    if lhs.movieID != rhs.movieID {return false}
+    if lhs.stars != rhs.stars {return false}
+    if lhs.review != rhs.review {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_Review: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Review"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}movie_id\0\u{1}stars\0\u{1}review\0\u{3}reviewer_name\0\u{3}created_at_ms\0\u{3}updated_at_ms\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.movieID) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.stars) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.review) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reviewerName) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.createdAtMs) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.updatedAtMs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.movieID != 0 {
+      try visitor.visitSingularInt64Field(value: self.movieID, fieldNumber: 1)
+    }
+    if self.stars != 0 {
+      try visitor.visitSingularUInt32Field(value: self.stars, fieldNumber: 2)
+    }
+    if !self.review.isEmpty {
+      try visitor.visitSingularStringField(value: self.review, fieldNumber: 3)
+    }
+    if !self.reviewerName.isEmpty {
+      try visitor.visitSingularStringField(value: self.reviewerName, fieldNumber: 4)
+    }
+    if self.createdAtMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.createdAtMs, fieldNumber: 5)
+    }
+    if self.updatedAtMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.updatedAtMs, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_Review, rhs: Boxoffice_V1_Review) -> Bool {
+    if lhs.movieID != rhs.movieID {return false}
+    if lhs.stars != rhs.stars {return false}
+    if lhs.review != rhs.review {return false}
+    if lhs.reviewerName != rhs.reviewerName {return false}
+    if lhs.createdAtMs != rhs.createdAtMs {return false}
+    if lhs.updatedAtMs != rhs.updatedAtMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_DeleteReviewRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DeleteReviewRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}movie_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.movieID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.movieID != 0 {
+      try visitor.visitSingularInt64Field(value: self.movieID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_DeleteReviewRequest, rhs: Boxoffice_V1_DeleteReviewRequest) -> Bool {
+    if lhs.movieID != rhs.movieID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_DeleteReviewResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DeleteReviewResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_DeleteReviewResponse, rhs: Boxoffice_V1_DeleteReviewResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_ListReviewsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListReviewsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}movie_id\0\u{3}page_size\0\u{3}page_token\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.movieID) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.pageSize) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.pageToken) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.movieID != 0 {
+      try visitor.visitSingularInt64Field(value: self.movieID, fieldNumber: 1)
+    }
+    if self.pageSize != 0 {
+      try visitor.visitSingularUInt32Field(value: self.pageSize, fieldNumber: 2)
+    }
+    if !self.pageToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.pageToken, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_ListReviewsRequest, rhs: Boxoffice_V1_ListReviewsRequest) -> Bool {
+    if lhs.movieID != rhs.movieID {return false}
+    if lhs.pageSize != rhs.pageSize {return false}
+    if lhs.pageToken != rhs.pageToken {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Boxoffice_V1_ListReviewsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListReviewsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}movie\0\u{1}reviews\0\u{3}next_page_token\0\u{1}total\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._movie) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.reviews) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.nextPageToken) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.total) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._movie {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.reviews.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.reviews, fieldNumber: 2)
+    }
+    if !self.nextPageToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.nextPageToken, fieldNumber: 3)
+    }
+    if self.total != 0 {
+      try visitor.visitSingularUInt32Field(value: self.total, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Boxoffice_V1_ListReviewsResponse, rhs: Boxoffice_V1_ListReviewsResponse) -> Bool {
+    if lhs._movie != rhs._movie {return false}
+    if lhs.reviews != rhs.reviews {return false}
+    if lhs.nextPageToken != rhs.nextPageToken {return false}
+    if lhs.total != rhs.total {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -56,6 +56,13 @@ extension Boxoffice_V1_Request.OneOf_Call {
         case .getBooking: "GetBooking"
         case .listBookings: "ListBookings"
         case .cancelBooking: "CancelBooking"
+        case .quoteHold: "QuoteHold"
+        case .listHolds: "ListHolds"
+        case .signOut: "SignOut"
+        case .whoAmI: "WhoAmI"
+        case .rateMovie: "RateMovie"
+        case .deleteReview: "DeleteReview"
+        case .listReviews: "ListReviews"
         }
     }
 }

@@ -14,9 +14,10 @@ struct GuardOptions: ParsableArguments {
 
     @Option(name: .customLong("rate-limit"), help: ArgumentHelp("""
         A rate limit per client (signed-in user, else address; IPv6 by /64) as CLASS=COUNT/UNIT,BURST, \
-        repeatable. Classes and defaults: search=\(limits[.search]) (searches, screens, info, bookings), \
+        repeatable. Classes and defaults: search=\(limits[.search]) (searches, screens, info, bookings, holds list, quotes, reviews list), \
         seat-map=\(limits[.seatMap]), hold=\(limits[.hold]) (hold, release), purchase=\(limits[.purchase]) (purchase, cancel), \
-        account=\(limits[.account]) (sign-up, sign-in). UNIT is s, min or h.
+        account=\(limits[.account]) (sign-up, sign-in, sign-out), review=\(limits[.review]) (rate, delete review). \
+        UNIT is s, min or h.
         """, valueName: "class=rate"))
     var rateLimits: [String] = []
 

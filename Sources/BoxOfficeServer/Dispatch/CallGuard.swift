@@ -81,11 +81,13 @@ extension Boxoffice_V1_Request.OneOf_Call {
     /// The rate-limit class of the call.
     var callClass: CallClass {
         switch self {
-        case .getInfo, .searchTheatres, .searchMovies, .searchShowtimes, .listScreens, .getBooking, .listBookings: .search
+        case .getInfo, .searchTheatres, .searchMovies, .searchShowtimes, .listScreens, .getBooking, .listBookings,
+             .listHolds, .quoteHold, .whoAmI, .listReviews: .search
         case .getSeatMap: .seatMap
         case .holdSeats, .releaseHold: .hold
         case .purchase, .cancelBooking: .purchase
-        case .signUp, .signIn: .account
+        case .signUp, .signIn, .signOut: .account
+        case .rateMovie, .deleteReview: .review
         }
     }
 }
