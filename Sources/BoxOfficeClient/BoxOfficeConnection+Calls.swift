@@ -60,6 +60,36 @@ extension BoxOfficeConnection {
         try await unary(.cancelBooking(request), options) { if case .cancelBooking(let value) = $0 { value } else { nil } }
     }
 
+    /// What buying a live hold with these ticket types would charge; changes nothing.
+    public func quoteHold(_ request: Boxoffice_V1_QuoteHoldRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_Quote {
+        try await unary(.quoteHold(request), options) { if case .quoteHold(let value) = $0 { value } else { nil } }
+    }
+
+    public func listHolds(options: CallOptions = .init()) async throws -> Boxoffice_V1_ListHoldsResponse {
+        try await unary(.listHolds(.init()), options) { if case .listHolds(let value) = $0 { value } else { nil } }
+    }
+
+    /// Revokes the token in `options`: every server refuses it from then on.
+    public func signOut(options: CallOptions = .init()) async throws -> Boxoffice_V1_SignOutResponse {
+        try await unary(.signOut(.init()), options) { if case .signOut(let value) = $0 { value } else { nil } }
+    }
+
+    public func whoAmI(options: CallOptions = .init()) async throws -> Boxoffice_V1_Account {
+        try await unary(.whoAmI(.init()), options) { if case .whoAmI(let value) = $0 { value } else { nil } }
+    }
+
+    public func rateMovie(_ request: Boxoffice_V1_RateMovieRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_Review {
+        try await unary(.rateMovie(request), options) { if case .rateMovie(let value) = $0 { value } else { nil } }
+    }
+
+    public func deleteReview(_ request: Boxoffice_V1_DeleteReviewRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_DeleteReviewResponse {
+        try await unary(.deleteReview(request), options) { if case .deleteReview(let value) = $0 { value } else { nil } }
+    }
+
+    public func listReviews(_ request: Boxoffice_V1_ListReviewsRequest, options: CallOptions = .init()) async throws -> Boxoffice_V1_ListReviewsResponse {
+        try await unary(.listReviews(request), options) { if case .listReviews(let value) = $0 { value } else { nil } }
+    }
+
     private func unary<Value>(
         _ call: Boxoffice_V1_Request.OneOf_Call,
         _ options: CallOptions,
