@@ -13,7 +13,7 @@ public enum SeatRequest: Sendable, Hashable {
 public struct HoldResult: Sendable, Hashable {
     public let holdID: String
     public let showtimeID: Int64
-    /// Seat indices in the screen's layout, ascending.
+    /// Seat indices in the screen's layout, in the order asked for (best available: left to right).
     public let seatIndices: [Int]
     /// "F7", "F8", … in the order of `seatIndices`.
     public let seatLabels: [String]
@@ -25,7 +25,7 @@ public struct HeldSeats: Sendable, Hashable {
     public let holdID: String
     public let userID: Int64
     public let showtimeID: Int64
-    /// The seats with their labels and kinds, in index order.
+    /// The seats with their labels and kinds, in the hold's order (as asked for).
     public let seats: [SeatLayout.Seat]
     public let expiresAt: Date
 }

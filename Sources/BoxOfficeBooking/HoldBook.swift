@@ -8,13 +8,16 @@ public struct Hold: Sendable, Hashable {
     public let seats: SeatSet
     /// Unix milliseconds; the hold blocks its seats strictly before this instant only.
     public let expiresAt: Int64
+    /// The seats in the order they were asked for: the order of answers and of a purchase's ticket types.
+    public let order: [Int]
 
-    /// Makes a hold.
-    public init(id: String, userID: Int64, seats: SeatSet, expiresAt: Int64) {
+    /// Makes a hold; `order` lists `seats` in the buyer's order (ascending when empty or not the same seats).
+    public init(id: String, userID: Int64, seats: SeatSet, expiresAt: Int64, order: [Int] = []) {
         self.id = id
         self.userID = userID
         self.seats = seats
         self.expiresAt = expiresAt
+        self.order = order.count == seats.count && order.allSatisfy(seats.contains) ? order : Array(seats)
     }
 
     /// True when the hold still blocks its seats at `instant` (unix ms).

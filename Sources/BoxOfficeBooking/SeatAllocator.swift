@@ -74,7 +74,8 @@ public actor SeatAllocator: SeatAvailability {
                                  "you already hold seats twice for this showtime: buy or release a hold first")
         }
         let taken = show.taken(at: instant)
-        let wanted = try seats(for: request, in: show, taken: taken)
+        let order = try seats(for: request, in: show, taken: taken)
+        let wanted = SeatSet(capacity: show.layout.capacity, order)
         let conflicts = wanted.intersection(taken)
         guard conflicts.isEmpty else {
             // The caller's own hold is not "taken by someone": say which hold has them.
@@ -90,15 +91,14 @@ public actor SeatAllocator: SeatAvailability {
         let expired = show.holds.reap(at: instant).map(\.id)
         let id = Self.newHoldID(now: instant)
         let expiresAt = min(instant + Milliseconds.of(holdDuration), show.startsAt)
-        show.holds.add(Hold(id: id, userID: userID, seats: wanted, expiresAt: expiresAt))
+        show.holds.add(Hold(id: id, userID: userID, seats: wanted, expiresAt: expiresAt, order: order))
         shows[showtimeID] = show
         for gone in expired { index(gone, nil) }
         index(id, showtimeID)
 
-        let indices = Array(wanted)
         try await commit([.endHolds(expired, .expired),
-                          .hold(id: id, userID: userID, showtimeID: showtimeID, seats: indices, expiresAt: expiresAt)])
-        return HoldResult(holdID: id, showtimeID: showtimeID, seatIndices: indices, seatLabels: show.labels(indices),
+                          .hold(id: id, userID: userID, showtimeID: showtimeID, seats: order, expiresAt: expiresAt)])
+        return HoldResult(holdID: id, showtimeID: showtimeID, seatIndices: order, seatLabels: show.labels(order),
                           expiresAt: Milliseconds.date(sinceEpoch: expiresAt))
     }
 
@@ -106,7 +106,25 @@ public actor SeatAllocator: SeatAvailability {
     public func heldSeats(holdID: String, userID: Int64) async throws -> HeldSeats {
         let (show, hold) = try await liveHold(holdID, of: userID, at: clock.nowMilliseconds)
         return HeldSeats(holdID: hold.id, userID: userID, showtimeID: show.showtimeID,
-                         seats: hold.seats.map { show.layout.seats[$0] }, expiresAt: Milliseconds.date(sinceEpoch: hold.expiresAt))
+                         seats: hold.order.map { show.layout.seats[$0] }, expiresAt: Milliseconds.date(sinceEpoch: hold.expiresAt))
+    }
+
+    /// `userID`'s holds that keep their seats now, soonest expiry first. The store says which
+    /// showtimes have them (every hold is written before it is answered); memory says which are live.
+    public func liveHolds(of userID: Int64) async throws -> [HeldSeats] {
+        let instant = clock.nowMilliseconds
+        let showtimeIDs = try await ledger.showtimesWithLiveHolds(userID: userID, now: instant)
+        try await loadShows(showtimeIDs)
+        var found: [(hold: Hold, seats: HeldSeats)] = []
+        for showtimeID in Set(showtimeIDs) {
+            guard let show = shows[showtimeID] else { continue }
+            for hold in show.holds.liveHolds(at: instant) where hold.userID == userID {
+                found.append((hold, HeldSeats(holdID: hold.id, userID: userID, showtimeID: showtimeID,
+                                              seats: hold.order.map { show.layout.seats[$0] },
+                                              expiresAt: Milliseconds.date(sinceEpoch: hold.expiresAt))))
+            }
+        }
+        return found.sorted { ($0.hold.expiresAt, $0.hold.id) < ($1.hold.expiresAt, $1.hold.id) }.map(\.seats)
     }
 
     /// Gives a live hold's seats back at once.
@@ -161,7 +179,7 @@ public actor SeatAllocator: SeatAvailability {
             throw BoxOfficeError.internalError("booking \(booking.code) is not for the seats of hold \(holdID)")
         }
         let held = HeldSeats(holdID: holdID, userID: userID, showtimeID: show.showtimeID,
-                             seats: hold.seats.map { show.layout.seats[$0] }, expiresAt: Milliseconds.date(sinceEpoch: hold.expiresAt))
+                             seats: hold.order.map { show.layout.seats[$0] }, expiresAt: Milliseconds.date(sinceEpoch: hold.expiresAt))
         willChange(show)
         show.holds.remove(id: holdID)
         show.sold.formUnion(hold.seats)
@@ -257,20 +275,23 @@ public actor SeatAllocator: SeatAvailability {
         holdShowtime[holdID] = showtimeID
     }
 
-    private func seats(for request: SeatRequest, in show: ShowSeats, taken: SeatSet) throws -> SeatSet {
+    /// The seats a request names, in its order (best available: as chosen, left to right).
+    private func seats(for request: SeatRequest, in show: ShowSeats, taken: SeatSet) throws -> [Int] {
         switch request {
         case .labels(let labels):
             guard (1...ProtocolLimits.maxSeatsPerHold).contains(labels.count) else {
                 throw BoxOfficeError.invalidArgument("a hold is for 1 to \(ProtocolLimits.maxSeatsPerHold) seats, not \(labels.count)")
             }
             var wanted = SeatSet(capacity: show.layout.capacity)
+            var order: [Int] = []
             for label in labels {
                 guard let seat = show.layout.seat(labeled: label) else {
                     throw BoxOfficeError.notFound("showtime \(show.showtimeID) has no seat \(label)")
                 }
                 guard wanted.insert(seat.index) else { throw BoxOfficeError.invalidArgument("seat \(seat.label) is asked for twice") }
+                order.append(seat.index)
             }
-            return wanted
+            return order
         case .bestAvailable(let count, let kind):
             // A screen without such seats is not "sold out" of them.
             if kind == .premium || kind == .wheelchair, !show.layout.seats.contains(where: { $0.kind == kind }) {
@@ -279,7 +300,7 @@ public actor SeatAllocator: SeatAvailability {
             guard let chosen = try BestAvailable.choose(count: count, kind: kind, in: show.layout, taken: taken) else {
                 throw BoxOfficeError(.alreadyExists, "not enough \(kind.rawValue) seats are free for \(count)")
             }
-            return SeatSet(capacity: show.layout.capacity, chosen)
+            return chosen.sorted()
         }
     }
 

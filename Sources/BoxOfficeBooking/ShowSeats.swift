@@ -24,7 +24,8 @@ struct ShowSeats: Sendable {
         var holds = HoldBook(capacity: capacity)
         // Claims are keyed by seat, so stored holds never overlap and the book accepts them all.
         for hold in stored.holds {
-            holds.add(Hold(id: hold.id, userID: hold.userID, seats: SeatSet(capacity: capacity, hold.seatIndices), expiresAt: hold.expiresAt))
+            holds.add(Hold(id: hold.id, userID: hold.userID, seats: SeatSet(capacity: capacity, hold.seatIndices),
+                           expiresAt: hold.expiresAt, order: hold.order))
         }
         self.holds = holds
         let bookings = stored.bookings.mapValues { SeatSet(capacity: capacity, $0) }

@@ -1978,6 +1978,7 @@ public nonisolated struct Boxoffice_V1_Booking: Sendable {
   /// Clears the value of `showtime`. Subsequent reads from it will return its default value.
   public mutating func clearShowtime() {self._showtime = nil}
 
+  /// In seat order: front row first, left to right.
   public var tickets: [Boxoffice_V1_Ticket] = []
 
   public var subtotalCents: Int64 = 0

@@ -108,6 +108,8 @@ public final class BoxOfficeService: Service {
         let components = try ServerComponents(
             configuration: configuration, store: store, pool: pool, localTime: localTime, clock: clock,
             paymentGateway: paymentGateway, schedule: schedule, metrics: metrics, logger: logger)
+        // Tokens signed out before a restart stay refused after it.
+        try await components.accounts.loadRevokedTokens()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for service in components.housekeeping {
                 group.addTask { try await service.run() }

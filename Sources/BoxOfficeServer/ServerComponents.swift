@@ -11,6 +11,7 @@ import ServiceLifecycle
 struct ServerComponents {
     let dispatcher: Dispatcher
     let allocator: SeatAllocator
+    let accounts: AccountService
     let callGuard: CallGuard
     let connections: ConnectionLimiter
     /// The hold reaper and the idempotency-key expiry, run beside the accept loop.
@@ -21,7 +22,7 @@ struct ServerComponents {
          paymentGateway: any PaymentGateway, schedule: HousekeepingSchedule, metrics: ServerMetrics, logger: Logger) throws {
         let reader = CatalogueReader(store: store, configuration: configuration, metrics: metrics)
         let secret = configuration.signingSecret ?? Data((0..<32).map { _ in UInt8.random(in: 0...255) })
-        let accounts = try AccountService(
+        accounts = try AccountService(
             store: store, pool: pool,
             hasher: PasswordHasher(rounds: configuration.passwordHashRounds),
             signer: TokenSigner(secret: secret, lifetime: configuration.tokenLifetime),
@@ -43,12 +44,13 @@ struct ServerComponents {
             allocator: allocator, accounts: accounts, reader: reader, bookings: store, refunds: store, logger: logger,
             gateway: paymentGateway, clock: clock, localTime: localTime, metrics: metrics)
         dispatcher = Dispatcher(
-            search: SearchService(reader: reader, seats: allocator, localTime: localTime, clock: clock),
+            search: SearchService(reader: reader, seats: allocator, ratings: store, localTime: localTime, clock: clock),
             info: InfoService(reader: reader, configuration: configuration, clock: clock),
             accounts: accounts,
-            holds: HoldService(allocator: allocator, accounts: accounts),
+            holds: HoldService(desk: desk),
             purchases: PurchaseService(desk: desk, feeCentsPerTicket: configuration.convenienceFeeCents, secret: secret),
             bookings: BookingService(desk: desk),
+            reviews: ReviewService(store: store, reader: reader, accounts: accounts, clock: clock),
             callGuard: callGuard,
             metrics: metrics
         )

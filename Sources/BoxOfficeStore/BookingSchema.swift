@@ -2,7 +2,8 @@ import GRDB
 
 /// The booking tables: accounts, seat holds, taken seats, bookings, tickets and idempotency keys.
 enum BookingSchema {
-    /// Adds migrations "v2-booking" and "v3-owed-refunds" after the catalogue's; `CatalogueStore.migrator()` calls it.
+    /// Adds migrations "v2-booking", "v3-owed-refunds" and "v4-reviews-sessions-premium" after the
+    /// catalogue's; `CatalogueStore.migrator()` calls it.
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v2-booking") { db in
             try db.execute(sql: v2)
@@ -10,7 +11,58 @@ enum BookingSchema {
         migrator.registerMigration("v3-owed-refunds") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-reviews-sessions-premium") { db in
+            try db.execute(sql: v4)
+        }
     }
+
+    /// Ratings and reviews, signed-out tokens, premium seat prices, and "my holds".
+    ///
+    /// Showtimes priced before this migration keep their prices: their premium seats cost nothing
+    /// extra (0), so nobody's price changes under them; the catalogue generator prices new ones.
+    static let v4 = """
+        ALTER TABLE showtimes ADD COLUMN price_premium_extra INTEGER NOT NULL DEFAULT 0 CHECK (price_premium_extra >= 0);
+
+        -- One rating per user per movie; the review text is optional.
+        CREATE TABLE reviews (
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            movie_id INTEGER NOT NULL REFERENCES movies (id),
+            stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+            review TEXT NOT NULL CHECK (length(review) <= 2000),
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL CHECK (updated_at >= created_at),
+            PRIMARY KEY (user_id, movie_id)
+        ) WITHOUT ROWID;
+        -- A movie's reviews, newest edit first.
+        CREATE INDEX reviews_by_movie ON reviews (movie_id, updated_at);
+
+        -- Each movie's star total and count, kept by triggers so a search reads its average in one lookup.
+        CREATE TABLE movie_ratings (
+            movie_id INTEGER NOT NULL PRIMARY KEY REFERENCES movies (id),
+            star_total INTEGER NOT NULL CHECK (star_total >= 0),
+            rating_count INTEGER NOT NULL CHECK (rating_count >= 0)
+        );
+        CREATE TRIGGER reviews_rating_insert AFTER INSERT ON reviews BEGIN
+            INSERT INTO movie_ratings (movie_id, star_total, rating_count) VALUES (new.movie_id, new.stars, 1)
+            ON CONFLICT (movie_id) DO UPDATE SET star_total = star_total + new.stars, rating_count = rating_count + 1;
+        END;
+        CREATE TRIGGER reviews_rating_update AFTER UPDATE OF stars ON reviews BEGIN
+            UPDATE movie_ratings SET star_total = star_total - old.stars + new.stars WHERE movie_id = new.movie_id;
+        END;
+        CREATE TRIGGER reviews_rating_delete AFTER DELETE ON reviews BEGIN
+            UPDATE movie_ratings SET star_total = star_total - old.stars, rating_count = rating_count - 1 WHERE movie_id = old.movie_id;
+        END;
+
+        -- Tokens signed out before they expired, by their nonce; forgotten once they would have expired anyway.
+        CREATE TABLE revoked_tokens (
+            token_id TEXT NOT NULL PRIMARY KEY CHECK (token_id <> ''),
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- "My holds": a user's live holds.
+        CREATE INDEX holds_live_by_user ON holds (user_id) WHERE state = 'live';
+        """
 
     /// Refunds the processor did not take when a booking failed after its charge: kept until retried.
     static let v3 = """

@@ -130,7 +130,10 @@ extension CatalogueGenerator {
             var adult = base + surcharge
             if minute < 16 * 60 { adult = adult * 3 / 4 }  // matinee
             let round = { (cents: Int) in Int64((cents + 12) / 25 * 25) }
-            return Prices(adultCents: round(adult), childCents: round(adult * 3 / 4), seniorCents: round(adult * 17 / 20))
+            // Premium seats (recliners in the back rows) cost more, and more in the big formats, as chains charge.
+            let premiumExtra = format == .standard || format == .threeD ? 300 : 400
+            return Prices(adultCents: round(adult), childCents: round(adult * 3 / 4), seniorCents: round(adult * 17 / 20),
+                          premiumExtraCents: Int64(premiumExtra))
         }
     }
 }

@@ -72,13 +72,15 @@ public struct CatalogueGenerator: Sendable {
             try store.dbPool.write { db in
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO showtimes (id, screen_id, theatre_id, movie_id, starts_at, local_date, format, language,
-                                           price_adult, price_child, price_senior) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           price_adult, price_child, price_senior, price_premium_extra)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for theatre in batch {
                     try scheduler.schedule(theatre) { show in
                         try insert.execute(arguments: [
                             nextShowtimeID, show.screenID, theatre.id, show.movieID, show.startsAt, show.localDate,
                             show.format, show.language, show.prices.adultCents, show.prices.childCents, show.prices.seniorCents,
+                            show.prices.premiumExtraCents,
                         ])
                         nextShowtimeID += 1
                     }

@@ -59,6 +59,11 @@ public struct BookingRecord: Sendable, Hashable {
 }
 
 /// An idempotency key's earlier use: which request it carried and the booking it made.
+/// Which of a user's bookings a list shows, by whether their show has started.
+public enum BookingPeriod: Sendable, Hashable {
+    case all, upcoming, past
+}
+
 public struct IdempotencyRecord: Sendable, Hashable {
     public var requestDigest: String
     public var bookingCode: String
@@ -105,13 +110,23 @@ extension CatalogueStore {
         }
     }
 
-    /// A page of `userID`'s bookings, newest first, and how many there are in all.
-    public func bookings(userID: Int64, offset: Int, limit: Int) throws -> (bookings: [BookingRecord], total: Int) {
-        try dbPool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM bookings WHERE user_id = ?", arguments: [userID]) ?? 0
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM bookings WHERE user_id = ? ORDER BY created_at DESC, code LIMIT ? OFFSET ?
-                """, arguments: [userID, limit, offset])
+    /// A page of `userID`'s bookings in `period` at `now` (unix ms), and how many there are in it:
+    /// all newest booked first, upcoming soonest show first, past latest show first.
+    public func bookings(userID: Int64, period: BookingPeriod = .all, now: Int64 = 0, offset: Int, limit: Int) throws
+        -> (bookings: [BookingRecord], total: Int)
+    {
+        // Showtimes start in unix seconds; a show has started once its start is at or before now.
+        let (filter, order): (String, String) = switch period {
+        case .all: ("", "b.created_at DESC, b.code")
+        case .upcoming: ("AND s.starts_at * 1000 > ?", "s.starts_at, b.created_at, b.code")
+        case .past: ("AND s.starts_at * 1000 <= ?", "s.starts_at DESC, b.created_at DESC, b.code")
+        }
+        let arguments: StatementArguments = period == .all ? [userID] : [userID, now]
+        return try dbPool.read { db in
+            let from = "FROM bookings b JOIN showtimes s ON s.id = b.showtime_id WHERE b.user_id = ? \(filter)"
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: arguments) ?? 0
+            let rows = try Row.fetchAll(db, sql: "SELECT b.* \(from) ORDER BY \(order) LIMIT ? OFFSET ?",
+                                        arguments: arguments + [limit, offset])
             return (try rows.map { try Self.booking(from: $0, in: db) }, total)
         }
     }

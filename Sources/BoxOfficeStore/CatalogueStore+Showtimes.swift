@@ -5,7 +5,7 @@ extension CatalogueStore {
     static let showtimeSelect = """
         SELECT s.id, s.theatre_id, t.name AS theatre_name, s.movie_id, m.title AS movie_title, s.screen_id,
                sc.name AS screen_name, s.starts_at, t.time_zone, s.local_date, s.format, s.language,
-               s.price_adult, s.price_child, s.price_senior, sc.capacity
+               s.price_adult, s.price_child, s.price_senior, s.price_premium_extra, sc.capacity
         FROM showtimes s
         JOIN theatres t ON t.id = s.theatre_id
         JOIN movies m ON m.id = s.movie_id

@@ -32,3 +32,30 @@ extension CatalogueStore {
         }
     }
 }
+
+extension CatalogueStore {
+    /// The account with this id, or nil.
+    public func user(id: Int64) throws -> UserRecord? {
+        try dbPool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, email, name, password_hash FROM users WHERE id = ?", arguments: [id])
+                .map { UserRecord(id: $0["id"], email: $0["email"], name: $0["name"], passwordHash: $0["password_hash"]) }
+        }
+    }
+
+    /// Remembers that the token `tokenID` of `userID`, good until `expiresAt` (unix ms), was signed out.
+    /// Tokens that have expired by `now` are forgotten in the same transaction: they fail anyway.
+    public func revokeToken(id tokenID: String, userID: Int64, expiresAt: Int64, now: Int64) throws {
+        try dbPool.write { db in
+            try db.execute(sql: "DELETE FROM revoked_tokens WHERE expires_at <= ?", arguments: [now])
+            try db.execute(sql: "INSERT OR IGNORE INTO revoked_tokens (token_id, user_id, expires_at) VALUES (?, ?, ?)",
+                           arguments: [tokenID, userID, expiresAt])
+        }
+    }
+
+    /// The ids of signed-out tokens that have not expired at `now` (unix ms).
+    public func revokedTokenIDs(now: Int64) throws -> [String] {
+        try dbPool.read { db in
+            try String.fetchAll(db, sql: "SELECT token_id FROM revoked_tokens WHERE expires_at > ?", arguments: [now])
+        }
+    }
+}

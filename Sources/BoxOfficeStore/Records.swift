@@ -87,12 +87,25 @@ public struct Prices: Sendable, Hashable {
     public var adultCents: Int64
     public var childCents: Int64
     public var seniorCents: Int64
+    /// Added to a ticket of any type on a premium seat.
+    public var premiumExtraCents: Int64
 
     /// Makes a price list in cents.
-    public init(adultCents: Int64, childCents: Int64, seniorCents: Int64) {
+    public init(adultCents: Int64, childCents: Int64, seniorCents: Int64, premiumExtraCents: Int64 = 0) {
         self.adultCents = adultCents
         self.childCents = childCents
         self.seniorCents = seniorCents
+        self.premiumExtraCents = premiumExtraCents
+    }
+
+    /// The price of a ticket of `type` on a seat of `kind`.
+    public func cents(for type: TicketType, on kind: SeatKind) -> Int64 {
+        let base = switch type {
+        case .adult: adultCents
+        case .child: childCents
+        case .senior: seniorCents
+        }
+        return kind == .premium ? base + premiumExtraCents : base
     }
 }
 

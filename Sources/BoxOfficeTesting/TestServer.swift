@@ -24,8 +24,10 @@ public struct TestServer: Sendable {
     }
 
     /// Starts a server on port 0 over a copy of the demo catalogue, runs `body`, then shuts the
-    /// server down gracefully and removes its files.
+    /// server down gracefully and removes its files. With `database`, the server runs on that store
+    /// instead (the caller's, kept: a second server over it sees what the first one wrote).
     public static func withRunning<T: Sendable>(
+        database: (store: CatalogueStore, path: String)? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         clock: any TimeSource = TestCatalogue.clock,
         paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
@@ -35,7 +37,7 @@ public struct TestServer: Sendable {
     ) async throws -> T {
         let directory = try TestCatalogue.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (store, path) = try TestCatalogue.makeStore(in: directory)
+        let (store, path) = try database ?? TestCatalogue.makeStore(in: directory)
         let configuration = ServerConfiguration.defaults {
             $0.host = "127.0.0.1"
             $0.port = 0

@@ -71,10 +71,17 @@ struct ValuesTests {
         try TextInput.refuseControlCharacters(in: text, field: "review", allowingLineBreaks: true)
     }
 
-    @Test(arguments: [("tab\there", "U+0009"), ("nul\u{0}", "U+0000"), ("del\u{7F}", "U+007F"), ("c1\u{85}", "U+0085"), ("two\nlines", "U+000A")])
+    @Test(arguments: [("tab\there", "U+0009"), ("nul\u{0}", "U+0000"), ("del\u{7F}", "U+007F"), ("c1\u{85}", "U+0085"), ("two\nlines", "U+000A"), ("cr\rover", "U+000D")])
     func controlCharactersAreRefusedNamingTheField(_ text: String, _ code: String) {
         #expect(throws: BoxOfficeError.invalidArgument("name must not contain control characters (it has \(code))")) {
             try TextInput.refuseControlCharacters(in: text, field: "name")
+        }
+    }
+
+    /// A lone carriage return would let a review rewrite the line a terminal shows above it.
+    @Test func lineBreaksAllowNewlinesButNotCarriageReturns() {
+        #expect(throws: BoxOfficeError.invalidArgument("review must not contain control characters (it has U+000D)")) {
+            try TextInput.refuseControlCharacters(in: "fine\rFAKE", field: "review", allowingLineBreaks: true)
         }
     }
 }

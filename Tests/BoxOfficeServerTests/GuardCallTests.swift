@@ -121,9 +121,9 @@ struct GuardCallTests {
         try await TestServer.withRunning(configure: { $0.rateLimits?[.search] = RateLimit(count: 50, per: 1, burst: 80) }) { server, _ in
             let client = try await server.connect()
             let limits = try await client.getInfo().limits
-            #expect(limits.rateLimits.map(\.callClass) == ["search", "seat-map", "hold", "purchase", "account"])
+            #expect(limits.rateLimits.map(\.callClass) == ["search", "seat-map", "hold", "purchase", "account", "review"])
             #expect(limits.rateLimits.first?.count == 50 && limits.rateLimits.first?.burst == 80)
-            #expect(limits.rateLimits.last?.periodSeconds == 60)
+            #expect(limits.rateLimits.last?.periodSeconds == 3600)
             #expect(limits.maxConnections == 10_000 && limits.maxConnectionsPerAddress == 64)
             #expect(limits.botBlockThreshold == 100)
             await client.close()

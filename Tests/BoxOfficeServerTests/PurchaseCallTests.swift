@@ -252,7 +252,7 @@ struct PurchaseCallTests {
                 ("cvc must be 3 digits", { $0.card.cvc = "12" }),
                 ("cvc must be 4 digits", { $0.card.number = "378282246310005"; $0.card.cvc = "123" }),
                 ("ZIP", { $0.card.zip = "SW1A" }),
-                ("ticket_types names 2 tickets", { $0.ticketTypes = [.adult, .child] }),
+                ("2 ticket types were given but hold", { $0.ticketTypes = [.adult, .child] }),
                 ("hold_id is required", { $0.holdID = "" }),
             ]
             for (reason, edit) in refusals {

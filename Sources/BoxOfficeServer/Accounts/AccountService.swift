@@ -1,8 +1,10 @@
 import BoxOfficeCore
 import BoxOfficeProto
 import BoxOfficeStore
+import Synchronization
 
-/// `SignUp` and `SignIn`: accounts with slow password hashes and signed, expiring bearer tokens.
+/// `SignUp`, `SignIn`, `SignOut` and `WhoAmI`: accounts with slow password hashes and signed,
+/// expiring bearer tokens, and the tokens signed out before they expired.
 ///
 /// Hashing takes tens of milliseconds by design, so it runs on the blocking pool, never on an
 /// event loop or the cooperative pool. A wrong email and a wrong password get the same answer, so an attacker cannot learn
@@ -15,6 +17,9 @@ final class AccountService: Sendable {
     private let clock: any TimeSource
     // Verified against when the email is unknown, so both failures take as long.
     private let decoyHash: String
+    /// Ids of signed-out tokens, checked on every authenticated call without a database read. The
+    /// store keeps them for restarts; `loadRevokedTokens()` fills this at start.
+    private let revoked = Mutex<Set<String>>([])
 
     init(store: any AccountStore, pool: BlockingPool, hasher: PasswordHasher, signer: TokenSigner, clock: any TimeSource) throws {
         self.store = store
@@ -57,16 +62,54 @@ final class AccountService: Sendable {
         return session(userID: user.id, name: user.name, email: user.email)
     }
 
-    /// The user a call's token names; UNAUTHENTICATED when it is missing, forged or expired.
+    /// Ends the session of the call's token everywhere: it is remembered as signed out (in the
+    /// store, then here) until it would have expired anyway.
+    func signOut(context: CallContext) async throws -> Boxoffice_V1_SignOutResponse {
+        let claims = try verifiedClaims(context.authToken)
+        let now = clock.nowMilliseconds
+        try await store.revokeToken(id: claims.id, userID: claims.userID, expiresAt: claims.expiresAtMilliseconds, now: now)
+        _ = revoked.withLock { $0.insert(claims.id) }
+        return .init()
+    }
+
+    /// The account of the call's token.
+    func whoAmI(context: CallContext) async throws -> Boxoffice_V1_Account {
+        let claims = try verifiedClaims(context.authToken)
+        guard let user = try await store.user(id: claims.userID) else {
+            throw BoxOfficeError(.unauthenticated, "the account of this token no longer exists: sign up again")
+        }
+        return .with {
+            $0.userID = user.id
+            $0.name = user.name
+            $0.email = user.email
+            $0.tokenExpiresAtMs = claims.expiresAtMilliseconds
+        }
+    }
+
+    /// Reads the signed-out tokens that have not expired, once at start.
+    func loadRevokedTokens() async throws {
+        let ids = try await store.revokedTokenIDs(now: clock.nowMilliseconds)
+        revoked.withLock { $0.formUnion(ids) }
+    }
+
+    /// The user a call's token names; UNAUTHENTICATED when it is missing, forged, expired or signed out.
     func authenticate(_ context: CallContext) throws -> Int64 {
         if let userID = context.userID { return userID }
-        return try signer.verify(context.authToken, nowMilliseconds: clock.nowMilliseconds)
+        return try verifiedClaims(context.authToken).userID
     }
 
     /// The user of a valid token, else nil: who the guard counts a call against.
     func verifiedUser(_ token: String) -> Int64? {
         guard !token.isEmpty else { return nil }
-        return try? signer.verify(token, nowMilliseconds: clock.nowMilliseconds)
+        return try? verifiedClaims(token).userID
+    }
+
+    private func verifiedClaims(_ token: String) throws(BoxOfficeError) -> TokenClaims {
+        let claims = try signer.claims(of: token, nowMilliseconds: clock.nowMilliseconds)
+        guard !revoked.withLock({ $0.contains(claims.id) }) else {
+            throw BoxOfficeError(.unauthenticated, "this token was signed out: sign in again")
+        }
+        return claims
     }
 
     private func session(userID: Int64, name: String, email: String) -> Boxoffice_V1_AuthSession {

@@ -2,9 +2,17 @@ import BoxOfficeCore
 import Crypto
 import Foundation
 
+/// What a valid token says: whose it is, until when, and its id (the random nonce, which a
+/// sign-out revokes).
+struct TokenClaims: Sendable, Hashable {
+    var userID: Int64
+    var expiresAtMilliseconds: Int64
+    var id: String
+}
+
 /// Bearer tokens: `v1.USER.EXPIRES_MS.NONCE.SIGNATURE`, the signature an HMAC-SHA256 over the
-/// rest with the server's secret. Nothing is stored per token; a forged, altered or expired one
-/// fails verification as UNAUTHENTICATED.
+/// rest with the server's secret. Nothing is stored per token but a sign-out; a forged, altered or
+/// expired one fails verification as UNAUTHENTICATED.
 struct TokenSigner: Sendable {
     /// How long a token is good for.
     static let defaultLifetime: Duration = .seconds(24 * 3600)
@@ -28,6 +36,11 @@ struct TokenSigner: Sendable {
 
     /// The user a valid, unexpired token names.
     func verify(_ token: String, nowMilliseconds: Int64) throws(BoxOfficeError) -> Int64 {
+        try claims(of: token, nowMilliseconds: nowMilliseconds).userID
+    }
+
+    /// What a valid, unexpired token says.
+    func claims(of token: String, nowMilliseconds: Int64) throws(BoxOfficeError) -> TokenClaims {
         guard !token.isEmpty else {
             throw BoxOfficeError(.unauthenticated, "sign in first: this call needs an auth token")
         }
@@ -44,7 +57,7 @@ struct TokenSigner: Sendable {
         guard nowMilliseconds < expires else {
             throw BoxOfficeError(.unauthenticated, "the auth token has expired: sign in again")
         }
-        return userID
+        return TokenClaims(userID: userID, expiresAtMilliseconds: expires, id: String(parts[3]))
     }
 
     private func signature(of body: String) -> String {

@@ -13,17 +13,19 @@ final class Dispatcher: Sendable {
     private let holds: HoldService
     private let purchases: PurchaseService
     private let bookings: BookingService
+    private let reviews: ReviewService
     private let callGuard: CallGuard
     private let metrics: ServerMetrics
 
     init(search: SearchService, info: InfoService, accounts: AccountService, holds: HoldService,
-         purchases: PurchaseService, bookings: BookingService, callGuard: CallGuard, metrics: ServerMetrics) {
+         purchases: PurchaseService, bookings: BookingService, reviews: ReviewService, callGuard: CallGuard, metrics: ServerMetrics) {
         self.search = search
         self.info = info
         self.accounts = accounts
         self.holds = holds
         self.purchases = purchases
         self.bookings = bookings
+        self.reviews = reviews
         self.callGuard = callGuard
         self.metrics = metrics
     }
@@ -109,8 +111,20 @@ final class Dispatcher: Sendable {
                 result = .listBookings(try await bookings.listBookings(message, context: context))
             case .cancelBooking(let message):
                 result = .cancelBooking(try await bookings.cancelBooking(message, context: context))
-            case .quoteHold, .listHolds, .signOut, .whoAmI, .rateMovie, .deleteReview, .listReviews:
-                throw BoxOfficeError(.unimplemented, "\(call.name) is not served yet")
+            case .quoteHold(let message):
+                result = .quoteHold(try await purchases.quoteHold(message, context: context))
+            case .listHolds(let message):
+                result = .listHolds(try await holds.listHolds(message, context: context))
+            case .signOut:
+                result = .signOut(try await accounts.signOut(context: context))
+            case .whoAmI:
+                result = .whoAmI(try await accounts.whoAmI(context: context))
+            case .rateMovie(let message):
+                result = .rateMovie(try await reviews.rateMovie(message, context: context))
+            case .deleteReview(let message):
+                result = .deleteReview(try await reviews.deleteReview(message, context: context))
+            case .listReviews(let message):
+                result = .listReviews(try await reviews.listReviews(message))
             }
             return .success(callID: callID, result)
         } catch let error as BoxOfficeError {

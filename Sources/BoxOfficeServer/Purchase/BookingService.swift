@@ -21,8 +21,15 @@ final class BookingService: Sendable {
 
     func listBookings(_ request: Boxoffice_V1_ListBookingsRequest, context: CallContext) async throws -> Boxoffice_V1_ListBookingsResponse {
         let userID = try desk.accounts.authenticate(context)
-        let page = try PageRequest(size: request.pageSize, token: request.pageToken, query: "bookings of \(userID)")
-        let (records, total) = try await desk.bookings.bookings(userID: userID, offset: page.offset, limit: page.size)
+        let period: BookingPeriod = switch request.when {
+        case .all: .all
+        case .upcoming: .upcoming
+        case .past: .past
+        case .UNRECOGNIZED(let value): throw BoxOfficeError.invalidArgument("when \(value) is not ALL, UPCOMING or PAST")
+        }
+        let page = try PageRequest(size: request.pageSize, token: request.pageToken, query: "bookings of \(userID)|\(period)")
+        let (records, total) = try await desk.bookings.bookings(userID: userID, period: period, now: desk.clock.nowMilliseconds,
+                                                                offset: page.offset, limit: page.size)
         var bookings: [Boxoffice_V1_Booking] = []
         for record in records { bookings.append(try await desk.answer(record)) }
         return .with {
@@ -70,17 +77,21 @@ final class BookingService: Sendable {
 
 extension Boxoffice_V1_Booking {
     /// The booking as answered; the showtime's `seats_left` is not filled in (it changes by the second).
-    init(_ record: BookingRecord, showtime: ShowtimeRecord, localTime: LocalTime) throws(BoxOfficeError) {
+    init(_ record: BookingRecord, venue: Venue, localTime: LocalTime, nowMilliseconds: Int64) throws(BoxOfficeError) {
         self.init()
         code = record.code
-        self.showtime = try .init(showtime, seatsLeft: 0, distanceMiles: 0, localTime: localTime)
-        tickets = record.tickets.map { ticket in
+        showtime = try venue.answeredShowtime(localTime: localTime, nowMilliseconds: nowMilliseconds)
+        // In seat order, as stored: a purchase's answer and every later lookup list them alike.
+        tickets = record.tickets.sorted { $0.seatIndex < $1.seatIndex }.map { ticket in
             .with {
                 $0.seat = ticket.seatLabel
                 $0.type = .init(ticket.type)
                 $0.priceCents = ticket.priceCents
+                $0.kind = .init(venue.kind(ofSeat: ticket.seatIndex))
             }
         }
+        taxState = venue.theatre.state
+        taxRateMilliPercent = venue.taxRateMilliPercent
         subtotalCents = record.subtotalCents
         feesCents = record.feesCents
         taxCents = record.taxCents

@@ -4,14 +4,15 @@ import BoxOfficeCore
 import BoxOfficeProto
 import Foundation
 
-/// `HoldSeats` and `ReleaseHold` on the wire: checks the caller's token and the request's shape,
-/// then leaves every seat decision to the `SeatAllocator`.
+/// `HoldSeats`, `ReleaseHold` and `ListHolds` on the wire: checks the caller's token and the
+/// request's shape, then leaves every seat decision to the `SeatAllocator`.
 final class HoldService: Sendable {
-    private let allocator: SeatAllocator
-    private let accounts: AccountService
-    init(allocator: SeatAllocator, accounts: AccountService) {
-        self.allocator = allocator
-        self.accounts = accounts
+    private let desk: BookingDesk
+    private var allocator: SeatAllocator { desk.allocator }
+    private var accounts: AccountService { desk.accounts }
+
+    init(desk: BookingDesk) {
+        self.desk = desk
     }
 
     func holdSeats(_ request: Boxoffice_V1_HoldSeatsRequest, context: CallContext) async throws -> Boxoffice_V1_Hold {
@@ -30,16 +31,42 @@ final class HoldService: Sendable {
                 throw BoxOfficeError.invalidArgument("best_available.count must be 1 to \(ProtocolLimits.maxSeatsPerHold), not \(count)")
             }
             seats = .bestAvailable(count: count, kind: try Self.kind(request.bestAvailable.kind))
-        default:
-            throw BoxOfficeError.invalidArgument("give either seats or best_available, not both and not neither")
+        case (true, false):
+            throw BoxOfficeError.invalidArgument("say which seats to hold: name them in seats, or set best_available")
+        case (false, true):
+            throw BoxOfficeError.invalidArgument("give seats or best_available, not both")
         }
         let held = try await allocator.hold(showtimeID: showtimeID, userID: userID, seats: seats)
+        let showtime = try await answeredShowtime(held.showtimeID, holdID: held.holdID)
         return .with {
             $0.holdID = held.holdID
             $0.showtimeID = held.showtimeID
             $0.seats = held.seatLabels
             $0.expiresAtMs = Milliseconds.sinceEpoch(held.expiresAt)
+            $0.showtime = showtime
         }
+    }
+
+    /// The caller's holds that still keep their seats, soonest expiry first.
+    func listHolds(_ request: Boxoffice_V1_ListHoldsRequest, context: CallContext) async throws -> Boxoffice_V1_ListHoldsResponse {
+        let userID = try accounts.authenticate(context)
+        var holds: [Boxoffice_V1_Hold] = []
+        for held in try await allocator.liveHolds(of: userID) {
+            let showtime = try await answeredShowtime(held.showtimeID, holdID: held.holdID)
+            holds.append(.with {
+                $0.holdID = held.holdID
+                $0.showtimeID = held.showtimeID
+                $0.seats = held.seats.map(\.label)
+                $0.expiresAtMs = Milliseconds.sinceEpoch(held.expiresAt)
+                $0.showtime = showtime
+            })
+        }
+        return .with { $0.holds = holds }
+    }
+
+    private func answeredShowtime(_ showtimeID: Int64, holdID: String) async throws -> Boxoffice_V1_Showtime {
+        try await desk.venue(ofShowtime: showtimeID, for: "hold \(holdID)")
+            .answeredShowtime(localTime: desk.localTime, nowMilliseconds: desk.clock.nowMilliseconds)
     }
 
     func releaseHold(_ request: Boxoffice_V1_ReleaseHoldRequest, context: CallContext) async throws -> Boxoffice_V1_ReleaseHoldResponse {

@@ -6,7 +6,7 @@ import BoxOfficeStore
 import Crypto
 import Foundation
 
-/// `Purchase`: turns the caller's live hold into a booking.
+/// `Purchase`: turns the caller's live hold into a booking; `QuoteHold`: what that would charge.
 ///
 /// The order matters. Everything that can be refused without side effects is checked first (token,
 /// card form, idempotency key, hold, price); then the card is charged; then the allocator writes
@@ -37,17 +37,16 @@ final class PurchaseService: Sendable {
         let card = try PaymentCard(number: request.card.number, expiryMonth: Int(request.card.expMonth),
                                    expiryYear: Int(request.card.expYear), cvc: request.card.cvc, zip: request.card.zip,
                                    currentYear: utc.year!, currentMonth: utc.month!)
-        let types = try request.ticketTypes.map(Self.ticketType)
         let key = context.idempotencyKey
         guard key.utf8.count <= ProtocolLimits.maxIdempotencyKeyBytes else {
             throw BoxOfficeError.invalidArgument("idempotency_key is longer than \(ProtocolLimits.maxIdempotencyKeyBytes) bytes")
         }
         guard !key.isEmpty else {
-            return try await buy(request, card: card, types: types, userID: userID, key: nil, digest: "")
+            return try await buy(request, card: card, userID: userID, key: nil, digest: "")
         }
         let digest = requestDigest(request, card: card)
         let answer = try await gate.whileHolding(key: key, userID: userID) {
-            try await buy(request, card: card, types: types, userID: userID, key: key, digest: digest)
+            try await buy(request, card: card, userID: userID, key: key, digest: digest)
         }
         guard let answer else {
             throw BoxOfficeError(.aborted, "a purchase with idempotency key \(key) is still in progress: wait for its answer",
@@ -56,7 +55,86 @@ final class PurchaseService: Sendable {
         return answer
     }
 
-    private func buy(_ request: Boxoffice_V1_PurchaseRequest, card: PaymentCard, types: [TicketType],
+    /// What buying the caller's live hold with these ticket types would charge; changes nothing.
+    func quoteHold(_ request: Boxoffice_V1_QuoteHoldRequest, context: CallContext) async throws -> Boxoffice_V1_Quote {
+        let userID = try desk.accounts.authenticate(context)
+        guard !request.holdID.isEmpty else { throw BoxOfficeError.invalidArgument("hold_id is required") }
+        let priced = try await price(holdID: request.holdID, userID: userID, ticketTypes: request.ticketTypes, seatTypes: request.seatTypes)
+        let showtime = try priced.venue.answeredShowtime(localTime: desk.localTime, nowMilliseconds: desk.clock.nowMilliseconds)
+        return .with {
+            $0.holdID = priced.held.holdID
+            $0.showtime = showtime
+            $0.tickets = priced.tickets.map { ticket in
+                .with {
+                    $0.seat = ticket.seatLabel
+                    $0.type = .init(ticket.type)
+                    $0.priceCents = ticket.priceCents
+                    $0.kind = .init(priced.venue.kind(ofSeat: ticket.seatIndex))
+                }
+            }
+            $0.subtotalCents = priced.quote.subtotalCents
+            $0.feesCents = priced.quote.feesCents
+            $0.taxCents = priced.quote.taxCents
+            $0.totalCents = priced.quote.totalCents
+            $0.taxState = priced.venue.theatre.state
+            $0.taxRateMilliPercent = priced.venue.taxRateMilliPercent
+            $0.holdExpiresAtMs = Milliseconds.sinceEpoch(priced.held.expiresAt)
+        }
+    }
+
+    /// A live hold priced: its seats with their ticket types and prices (seat kind included), and the quote.
+    private struct PricedHold {
+        let held: HeldSeats
+        let venue: Venue
+        let tickets: [BookingRecord.Ticket]
+        let quote: PriceQuote
+    }
+
+    private func price(holdID: String, userID: Int64, ticketTypes: [Boxoffice_V1_TicketType],
+                       seatTypes: [Boxoffice_V1_SeatTicketType]) async throws -> PricedHold {
+        let held = try await desk.allocator.heldSeats(holdID: holdID, userID: userID)
+        let types = try Self.ticketTypes(positional: ticketTypes, bySeat: seatTypes, seats: held.seats, holdID: holdID)
+        let venue = try await desk.venue(ofShowtime: held.showtimeID, for: "hold \(holdID)")
+        let tickets = zip(held.seats, types).map { seat, type in
+            BookingRecord.Ticket(seatIndex: seat.index, seatLabel: seat.label, type: type,
+                                 priceCents: venue.showtime.prices.cents(for: type, on: seat.kind))
+        }
+        guard let quote = PriceQuote(ticketCents: tickets.map(\.priceCents), feeCentsPerTicket: feeCentsPerTicket,
+                                     state: venue.theatre.state) else {
+            throw BoxOfficeError.internalError("theatre \(venue.theatre.id) is in \(venue.theatre.state), which has no sales tax rate")
+        }
+        return PricedHold(held: held, venue: venue, tickets: tickets, quote: quote)
+    }
+
+    /// One ticket type per held seat, in the hold's order: from `positional` (missing ones adult) or
+    /// from `bySeat` (seats left out adult), never both.
+    static func ticketTypes(positional: [Boxoffice_V1_TicketType], bySeat: [Boxoffice_V1_SeatTicketType],
+                            seats: [SeatLayout.Seat], holdID: String) throws -> [TicketType] {
+        guard positional.isEmpty || bySeat.isEmpty else {
+            throw BoxOfficeError.invalidArgument("give ticket types by position or by seat, not both")
+        }
+        if !bySeat.isEmpty {
+            var chosen: [String: TicketType] = [:]
+            for entry in bySeat {
+                let label = entry.seat.uppercased()
+                guard seats.contains(where: { $0.label == label }) else {
+                    throw BoxOfficeError.invalidArgument("seat \(entry.seat) is not in hold \(holdID), which holds "
+                                                         + seats.map(\.label).joined(separator: ", "))
+                }
+                guard chosen.updateValue(try ticketType(entry.type), forKey: label) == nil else {
+                    throw BoxOfficeError.invalidArgument("seat \(label) is given a ticket type twice")
+                }
+            }
+            return seats.map { chosen[$0.label] ?? .adult }
+        }
+        guard positional.count <= seats.count else {
+            throw BoxOfficeError.invalidArgument("\(positional.count) ticket types were given but hold \(holdID) has \(seats.count) seat\(seats.count == 1 ? "" : "s")")
+        }
+        let types = try positional.map(ticketType)
+        return seats.indices.map { $0 < types.count ? types[$0] : .adult }
+    }
+
+    private func buy(_ request: Boxoffice_V1_PurchaseRequest, card: PaymentCard,
                      userID: Int64, key: String?, digest: String) async throws -> Boxoffice_V1_Booking {
         let nowMilliseconds = desk.clock.nowMilliseconds
         if let key, let earlier = try await earlierUse(of: key, userID: userID, now: nowMilliseconds) {
@@ -70,18 +148,8 @@ final class PurchaseService: Sendable {
             return try await desk.answer(booking)
         }
 
-        let held = try await desk.allocator.heldSeats(holdID: request.holdID, userID: userID)
-        guard types.count <= held.seats.count else {
-            throw BoxOfficeError.invalidArgument("ticket_types names \(types.count) tickets but the hold has \(held.seats.count) seats")
-        }
-        guard let showtime = try await desk.reader.showtime(id: held.showtimeID),
-              let theatre = try await desk.reader.theatre(id: showtime.theatreID)
-        else { throw BoxOfficeError.internalError("showtime \(held.showtimeID) of hold \(held.holdID) is missing") }
-        let ticketTypes = held.seats.indices.map { $0 < types.count ? types[$0] : .adult }
-        let prices = ticketTypes.map { showtime.prices.cents(for: $0) }
-        guard let quote = PriceQuote(ticketCents: prices, feeCentsPerTicket: feeCentsPerTicket, state: theatre.state) else {
-            throw BoxOfficeError.internalError("theatre \(theatre.id) is in \(theatre.state), which has no sales tax rate")
-        }
+        let priced = try await price(holdID: request.holdID, userID: userID, ticketTypes: request.ticketTypes, seatTypes: request.seatTypes)
+        let (held, quote) = (priced.held, priced.quote)
 
         // Without a client key, the processor still gets one per attempt so its own retries are safe.
         let processorKey = key.map { "u\(userID):\($0)" } ?? "u\(userID):\(UUID().uuidString)"
@@ -91,10 +159,7 @@ final class PurchaseService: Sendable {
             code: code, userID: userID, showtimeID: held.showtimeID,
             subtotalCents: quote.subtotalCents, feesCents: quote.feesCents, taxCents: quote.taxCents, totalCents: quote.totalCents,
             cardBrand: charge.cardBrand, cardLastFour: charge.cardLastFour, processorReference: charge.reference,
-            createdAt: nowMilliseconds,
-            tickets: zip(held.seats, zip(ticketTypes, prices)).map { seat, ticket in
-                .init(seatIndex: seat.index, seatLabel: seat.label, type: ticket.0, priceCents: ticket.1)
-            })
+            createdAt: nowMilliseconds, tickets: priced.tickets)
         do {
             let use = key.map { IdempotencyUse(key: $0, userID: userID, requestDigest: digest, usedAt: nowMilliseconds) }
             _ = try await desk.allocator.confirmPurchase(holdID: held.holdID, userID: userID, booking: record, key: use)
@@ -104,7 +169,7 @@ final class PurchaseService: Sendable {
             throw error
         }
         desk.metrics.bookingConfirmed()
-        return try Boxoffice_V1_Booking(record, showtime: showtime, localTime: desk.localTime)
+        return try Boxoffice_V1_Booking(record, venue: priced.venue, localTime: desk.localTime, nowMilliseconds: desk.clock.nowMilliseconds)
     }
 
     private func earlierUse(of key: String, userID: Int64, now: Int64) async throws -> IdempotencyRecord? {
@@ -115,6 +180,7 @@ final class PurchaseService: Sendable {
     /// HMAC under the server's secret, so the stored digest cannot be reversed into a card number.
     private func requestDigest(_ request: Boxoffice_V1_PurchaseRequest, card: PaymentCard) -> String {
         let canonical = [request.holdID, request.ticketTypes.map { String($0.rawValue) }.joined(separator: ","),
+                         request.seatTypes.map { "\($0.seat.uppercased())=\($0.type.rawValue)" }.joined(separator: ","),
                          card.number, "\(card.expiryMonth)/\(card.expiryYear)", card.cvc, card.zip].joined(separator: "\u{1F}")
         let mac = HMAC<SHA256>.authenticationCode(for: Data(canonical.utf8), using: digestKey)
         return Data(mac).base64EncodedString()
@@ -126,16 +192,6 @@ final class PurchaseService: Sendable {
         case .child: .child
         case .senior: .senior
         case .UNRECOGNIZED(let value): throw BoxOfficeError.invalidArgument("unknown ticket type \(value)")
-        }
-    }
-}
-
-extension Prices {
-    func cents(for type: TicketType) -> Int64 {
-        switch type {
-        case .adult: adultCents
-        case .child: childCents
-        case .senior: seniorCents
         }
     }
 }

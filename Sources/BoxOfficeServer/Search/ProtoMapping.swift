@@ -12,15 +12,20 @@ extension Boxoffice_V1_Theatre {
         id = record.id
         chain = record.chain
         name = record.name
-        address = .with {
-            $0.street = record.street
-            $0.city = record.city
-            $0.state = record.state
-            $0.zip = record.zip
-        }
+        address = .init(record)
         position = .init(record.coordinate)
         timeZone = record.timeZone
         screenCount = UInt32(record.screenCount)
+    }
+}
+
+extension Boxoffice_V1_Address {
+    init(_ theatre: TheatreRecord) {
+        self.init()
+        street = theatre.street
+        city = theatre.city
+        state = theatre.state
+        zip = theatre.zip
     }
 }
 
@@ -41,6 +46,13 @@ extension Boxoffice_V1_Movie {
         runtimeMinutes = UInt32(record.runtimeMinutes)
         genres = record.genres
         releaseDate = record.releaseDate.description
+    }
+
+    /// The movie with its users' average rating.
+    init(_ record: MovieRecord, rating: RatingSummary?) {
+        self.init(record)
+        averageStars = rating?.averageStars ?? 0
+        ratingCount = UInt32(rating?.count ?? 0)
     }
 }
 
@@ -97,7 +109,9 @@ extension Boxoffice_V1_Screen {
 }
 
 extension Boxoffice_V1_Showtime {
-    init(_ record: ShowtimeRecord, seatsLeft: Int, distanceMiles: Double, localTime: LocalTime) throws(BoxOfficeError) {
+    /// The showtime as answered; `nowMilliseconds` decides whether it has `started`.
+    init(_ record: ShowtimeRecord, seatsLeft: Int, distanceMiles: Double, localTime: LocalTime,
+         nowMilliseconds: Int64) throws(BoxOfficeError) {
         self.init()
         id = record.id
         theatreID = record.theatreID
@@ -115,9 +129,11 @@ extension Boxoffice_V1_Showtime {
             $0.adultCents = record.prices.adultCents
             $0.childCents = record.prices.childCents
             $0.seniorCents = record.prices.seniorCents
+            $0.premiumExtraCents = record.prices.premiumExtraCents
         }
         capacity = UInt32(record.capacity)
         self.seatsLeft = UInt32(max(0, seatsLeft))
         self.distanceMiles = distanceMiles
+        started = record.startsAt * 1000 <= nowMilliseconds
     }
 }

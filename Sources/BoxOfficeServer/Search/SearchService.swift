@@ -17,14 +17,17 @@ final class SearchService: Sendable {
 
     let reader: CatalogueReader
     let seats: any SeatAvailability
+    /// Movies' ratings, read fresh for every answer (they change as people rate).
+    let ratings: any ReviewStore
     let localTime: LocalTime
     let clock: any TimeSource
     /// Seat maps' screens, encoded once per state of a showtime's seats.
     let screens = ScreenEncodingCache()
 
-    init(reader: CatalogueReader, seats: any SeatAvailability, localTime: LocalTime, clock: any TimeSource) {
+    init(reader: CatalogueReader, seats: any SeatAvailability, ratings: any ReviewStore, localTime: LocalTime, clock: any TimeSource) {
         self.reader = reader
         self.seats = seats
+        self.ratings = ratings
         self.localTime = localTime
         self.clock = clock
     }
@@ -93,8 +96,9 @@ final class SearchService: Sendable {
             throw BoxOfficeError.notFound(titled + whereText)
         }
         let (slice, next) = page.page(of: movies)
+        let rated = try await ratings.ratingSummaries(movieIDs: slice.map(\.id))
         return .with {
-            $0.movies = slice.map(Boxoffice_V1_Movie.init)
+            $0.movies = slice.map { Boxoffice_V1_Movie($0, rating: rated[$0.id]) }
             $0.nextPageToken = next
             $0.total = UInt32(movies.count)
         }
@@ -128,12 +132,19 @@ final class SearchService: Sendable {
             theatres = Array(theatres.prefix(Self.maxTheatresPerShowtimeSearch))
             whereText = "within \(Self.format(radius)) miles of \(location.label)"
         }
+        let fromMinute = try Self.minuteOfDay(request.fromLocalTime)
+        let now = clock.nowMilliseconds
+        // The filters are part of the query a page token belongs to; "upcoming" moves with the
+        // clock, so a later page may start a little further on, never repeat a show.
         let page = try PageRequest(size: request.pageSize, token: request.pageToken,
-                                   query: "showtimes|\(theatres.map(\.theatre.id))|\(request.movieID)|\(date)")
-        let found = theatres.isEmpty ? [] : try await reader.showtimes(theatreIDs: theatres.map(\.theatre.id), movieID: movie?.id, on: date)
+                                   query: "showtimes|\(theatres.map(\.theatre.id))|\(request.movieID)|\(date)|\(request.fromLocalTime)|\(request.upcomingOnly)")
+        var found = theatres.isEmpty ? [] : try await reader.showtimes(theatreIDs: theatres.map(\.theatre.id), movieID: movie?.id, on: date)
+        if request.upcomingOnly { found.removeAll { $0.startsAt * 1000 <= now } }
+        if let fromMinute { found = try found.filter { try self.localMinuteOfDay(of: $0) >= fromMinute } }
         guard !found.isEmpty else {
             let what = movie.map { "no showtimes of \"\($0.title)\"" } ?? "no showtimes"
-            throw BoxOfficeError.notFound("\(what) \(whereText) on \(date)")
+            let when = fromMinute != nil ? " from \(request.fromLocalTime)" : request.upcomingOnly ? " still to start" : ""
+            throw BoxOfficeError.notFound("\(what) \(whereText) on \(date)\(when)")
         }
         // Nearest theatre first, then by start time within a theatre.
         let rank = Dictionary(uniqueKeysWithValues: theatres.enumerated().map { ($1.theatre.id, ($0, $1.distanceMiles)) })
@@ -145,7 +156,7 @@ final class SearchService: Sendable {
         let taken = try await seats.takenSeatCounts(of: Array(slice))
         let showtimes = try zip(slice, taken).map { record, taken throws(BoxOfficeError) in
             try Boxoffice_V1_Showtime(record, seatsLeft: record.capacity - taken,
-                                  distanceMiles: rank[record.theatreID]?.1 ?? 0, localTime: localTime)
+                                  distanceMiles: rank[record.theatreID]?.1 ?? 0, localTime: localTime, nowMilliseconds: now)
         }
         return .with {
             $0.showtimes = showtimes
@@ -182,7 +193,7 @@ final class SearchService: Sendable {
         let heldOnly = taken.held.subtracting(taken.sold)
         let screenField = try screens.screenField(showtimeID: id, taken: taken) { .init(screen, taken: taken) }
         let answeredShowtime = try Boxoffice_V1_Showtime(showtime, seatsLeft: showtime.capacity - heldOnly.count - taken.sold.count,
-                                                         distanceMiles: 0, localTime: localTime)
+                                                         distanceMiles: 0, localTime: localTime, nowMilliseconds: clock.nowMilliseconds)
         return .with {
             $0.showtime = answeredShowtime
             $0.unknownFields = screenField  // the screen, already encoded (see ScreenEncodingCache)
@@ -213,6 +224,23 @@ final class SearchService: Sendable {
     /// The requested local date, or today in `defaultZone`.
     private func date(_ text: String, defaultZone: String) throws -> LocalDate {
         text.isEmpty ? try localTime.localDate(at: clock.now, in: defaultZone) : try LocalDate(parsing: text)
+    }
+
+    /// "HH:MM" as minutes after midnight; nil for "" (no filter).
+    static func minuteOfDay(_ text: String) throws -> Int? {
+        guard !text.isEmpty else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+              let hour = Int(parts[0]), let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute)
+        else { throw BoxOfficeError.invalidArgument("from_local_time \"\(text)\" must be a time of day HH:MM, 00:00 to 23:59") }
+        return hour * 60 + minute
+    }
+
+    /// A showtime's start as minutes after midnight of its listing date in its theatre's zone: a
+    /// show after midnight that belongs to the evening before counts past 24:00.
+    private func localMinuteOfDay(of showtime: ShowtimeRecord) throws -> Int {
+        let local = try localTime.local(showtime.startsAt, in: showtime.timeZone)
+        return local.minutesAfterMidnight + (local.date > showtime.localDate ? 24 * 60 : 0)
     }
 
     static func validID(_ id: Int64, field: String) throws -> Int64 {

@@ -33,12 +33,15 @@ public struct StoredShowtimeSeats: Sendable {
         public var userID: Int64
         public var seatIndices: [Int]
         public var expiresAt: Int64
+        /// The seats in the order the buyer asked for them, as the hold row lists them.
+        public var order: [Int]
 
-        public init(id: String, userID: Int64, seatIndices: [Int], expiresAt: Int64) {
+        public init(id: String, userID: Int64, seatIndices: [Int], expiresAt: Int64, order: [Int] = []) {
             self.id = id
             self.userID = userID
             self.seatIndices = seatIndices
             self.expiresAt = expiresAt
+            self.order = order
         }
     }
 

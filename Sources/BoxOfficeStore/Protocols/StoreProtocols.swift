@@ -26,19 +26,39 @@ public protocol CatalogueReading: Sendable {
     func timeZoneNames() async throws -> [String]
 }
 
-/// Accounts: created once, found by email at sign-in.
+/// Accounts: created once, found by email at sign-in; and the tokens signed out before they expired.
 public protocol AccountStore: Sendable {
     /// Creates an account and returns its id; ALREADY_EXISTS when the email has one.
     func createUser(email: String, name: String, passwordHash: String, createdAtMilliseconds: Int64) async throws -> Int64
     func user(email: String) async throws -> UserRecord?
+    func user(id: Int64) async throws -> UserRecord?
+    /// Remembers a signed-out token (by its id) until it would have expired (unix ms).
+    func revokeToken(id: String, userID: Int64, expiresAt: Int64, now: Int64) async throws
+    /// Ids of the signed-out tokens not yet expired at `now` (unix ms).
+    func revokedTokenIDs(now: Int64) async throws -> [String]
+}
+
+/// Ratings and reviews of movies: one per user per movie.
+public protocol ReviewStore: Sendable {
+    /// True when `userID` has a confirmed booking for any showing of `movieID`.
+    func hasConfirmedBooking(userID: Int64, movieID: Int64) async throws -> Bool
+    /// Creates or edits `userID`'s rating of `movieID` at `now` (unix ms) and returns it as stored.
+    func saveReview(userID: Int64, movieID: Int64, stars: Int, text: String, now: Int64) async throws -> ReviewRecord
+    /// Deletes `userID`'s rating of `movieID`; false when there was none.
+    func deleteReview(userID: Int64, movieID: Int64) async throws -> Bool
+    /// A page of a movie's reviews, newest edit first, and how many there are.
+    func reviews(movieID: Int64, offset: Int, limit: Int) async throws -> (reviews: [ReviewRecord], total: Int)
+    /// Average and count of the movies that have ratings.
+    func ratingSummaries(movieIDs: [Int64]) async throws -> [Int64: RatingSummary]
 }
 
 /// Confirmed bookings as their owners look them up, and the idempotency keys of purchases.
 public protocol BookingReading: Sendable {
     /// `userID`'s booking with this code; nil also when it is someone else's.
     func booking(code: String, userID: Int64) async throws -> BookingRecord?
-    /// A page of `userID`'s bookings, newest first, and how many there are.
-    func bookings(userID: Int64, offset: Int, limit: Int) async throws -> (bookings: [BookingRecord], total: Int)
+    /// A page of `userID`'s bookings in `period` at `now` (unix ms), and how many there are: all
+    /// newest booked first, upcoming soonest show first, past latest show first.
+    func bookings(userID: Int64, period: BookingPeriod, now: Int64, offset: Int, limit: Int) async throws -> (bookings: [BookingRecord], total: Int)
     /// The use of `key` by `userID` since `since` (unix ms), if any.
     func idempotencyRecord(key: String, userID: Int64, since: Int64) async throws -> IdempotencyRecord?
     /// Forgets keys used before `before` (unix ms) and returns how many.
@@ -57,13 +77,15 @@ public protocol SeatLedger: Sendable {
     func bookingOwner(code: String) async throws -> (showtimeID: Int64, userID: Int64)?
     /// Showtimes with a live hold expired at `now` (unix ms); at most `limit`.
     func showtimesWithExpiredHolds(now: Int64, limit: Int) async throws -> [Int64]
+    /// Showtimes where `userID` has a hold live at `now` (unix ms).
+    func showtimesWithLiveHolds(userID: Int64, now: Int64) async throws -> [Int64]
     /// Writes every request's changes in one transaction: all commit or none do. When one
     /// request's change fails, throws `SeatLedgerFailure` naming that request.
     func apply(_ requests: [[SeatChange]]) async throws
 }
 
 /// Every job of the store at once: what a server runs on.
-public typealias TicketStore = CatalogueReading & AccountStore & BookingReading & SeatLedger & RefundLedger
+public typealias TicketStore = CatalogueReading & AccountStore & BookingReading & SeatLedger & RefundLedger & ReviewStore
 
 /// Refunds the payment processor did not take when they were due: kept until one goes through,
 /// so no customer stays charged for a booking that was never written.

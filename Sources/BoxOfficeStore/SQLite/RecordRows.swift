@@ -45,7 +45,8 @@ extension ShowtimeRecord {
             id: row["id"], theatreID: row["theatre_id"], theatreName: row["theatre_name"], movieID: row["movie_id"],
             movieTitle: row["movie_title"], screenID: row["screen_id"], screenName: row["screen_name"], startsAt: row["starts_at"],
             timeZone: row["time_zone"], localDate: try LocalDate(parsing: row["local_date"]), format: format, language: row["language"],
-            prices: Prices(adultCents: row["price_adult"], childCents: row["price_child"], seniorCents: row["price_senior"]),
+            prices: Prices(adultCents: row["price_adult"], childCents: row["price_child"], seniorCents: row["price_senior"],
+                           premiumExtraCents: row["price_premium_extra"]),
             capacity: row["capacity"])
     }
 }

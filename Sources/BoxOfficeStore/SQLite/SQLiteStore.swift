@@ -52,6 +52,35 @@ public struct SQLiteStore: TicketStore {
     }
 
     public func user(email: String) async throws -> UserRecord? { try await run { try $0.user(email: email) } }
+    public func user(id: Int64) async throws -> UserRecord? { try await run { try $0.user(id: id) } }
+
+    public func revokeToken(id: String, userID: Int64, expiresAt: Int64, now: Int64) async throws {
+        try await run { try $0.revokeToken(id: id, userID: userID, expiresAt: expiresAt, now: now) }
+    }
+
+    public func revokedTokenIDs(now: Int64) async throws -> [String] { try await run { try $0.revokedTokenIDs(now: now) } }
+
+    // MARK: ReviewStore
+
+    public func hasConfirmedBooking(userID: Int64, movieID: Int64) async throws -> Bool {
+        try await run { try $0.hasConfirmedBooking(userID: userID, movieID: movieID) }
+    }
+
+    public func saveReview(userID: Int64, movieID: Int64, stars: Int, text: String, now: Int64) async throws -> ReviewRecord {
+        try await run { try $0.saveReview(userID: userID, movieID: movieID, stars: stars, text: text, now: now) }
+    }
+
+    public func deleteReview(userID: Int64, movieID: Int64) async throws -> Bool {
+        try await run { try $0.deleteReview(userID: userID, movieID: movieID) }
+    }
+
+    public func reviews(movieID: Int64, offset: Int, limit: Int) async throws -> (reviews: [ReviewRecord], total: Int) {
+        try await run { try $0.reviews(movieID: movieID, offset: offset, limit: limit) }
+    }
+
+    public func ratingSummaries(movieIDs: [Int64]) async throws -> [Int64: RatingSummary] {
+        try await run { try $0.ratingSummaries(movieIDs: movieIDs) }
+    }
 
     // MARK: BookingReading
 
@@ -59,8 +88,10 @@ public struct SQLiteStore: TicketStore {
         try await run { try $0.booking(code: code, userID: userID) }
     }
 
-    public func bookings(userID: Int64, offset: Int, limit: Int) async throws -> (bookings: [BookingRecord], total: Int) {
-        try await run { try $0.bookings(userID: userID, offset: offset, limit: limit) }
+    public func bookings(userID: Int64, period: BookingPeriod, now: Int64, offset: Int, limit: Int) async throws
+        -> (bookings: [BookingRecord], total: Int)
+    {
+        try await run { try $0.bookings(userID: userID, period: period, now: now, offset: offset, limit: limit) }
     }
 
     public func idempotencyRecord(key: String, userID: Int64, since: Int64) async throws -> IdempotencyRecord? {
@@ -101,6 +132,10 @@ public struct SQLiteStore: TicketStore {
 
     public func showtimesWithExpiredHolds(now: Int64, limit: Int) async throws -> [Int64] {
         try await run { database in try database.dbPool.read { try SeatClaims.showtimesWithExpiredHolds(now: now, limit: limit, in: $0) } }
+    }
+
+    public func showtimesWithLiveHolds(userID: Int64, now: Int64) async throws -> [Int64] {
+        try await run { database in try database.dbPool.read { try SeatClaims.showtimesWithLiveHolds(userID: userID, now: now, in: $0) } }
     }
 
     public func apply(_ requests: [[SeatChange]]) async throws {

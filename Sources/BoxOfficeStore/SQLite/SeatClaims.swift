@@ -14,7 +14,7 @@ enum SeatClaims {
         var holds: [String: StoredShowtimeSeats.StoredHold] = [:]
         var bookings: [String: [Int]] = [:]
         let claims = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT c.seat_index, c.hold_id, h.user_id, h.expires_at, c.booking_code
+            SELECT c.seat_index, c.hold_id, h.user_id, h.expires_at, h.seats AS hold_seats, c.booking_code
             FROM seat_claims c LEFT JOIN holds h ON h.id = c.hold_id AND h.state = 'live'
             LEFT JOIN bookings b ON b.code = c.booking_code AND b.state = 'confirmed'
             WHERE c.showtime_id = ? AND (h.id IS NOT NULL OR b.code IS NOT NULL)
@@ -22,8 +22,12 @@ enum SeatClaims {
         while let claim = try claims.next() {
             let seat: Int = claim["seat_index"]
             if let holdID: String = claim["hold_id"] {
-                holds[holdID, default: .init(id: holdID, userID: claim["user_id"], seatIndices: [], expiresAt: claim["expires_at"])]
-                    .seatIndices.append(seat)
+                if holds[holdID] == nil {
+                    // The hold row lists its seats in the order they were asked for; the claims are the truth.
+                    let order = (claim["hold_seats"] as String).split(separator: ",").compactMap { Int($0) }
+                    holds[holdID] = .init(id: holdID, userID: claim["user_id"], seatIndices: [], expiresAt: claim["expires_at"], order: order)
+                }
+                holds[holdID]!.seatIndices.append(seat)
             } else if let code: String = claim["booking_code"] {
                 bookings[code, default: []].append(seat)
             }
@@ -37,6 +41,13 @@ enum SeatClaims {
         try Int64.fetchAll(db, sql: """
             SELECT DISTINCT showtime_id FROM holds WHERE state = 'live' AND expires_at <= ? LIMIT ?
             """, arguments: [now, limit])
+    }
+
+    /// The showtimes of `userID`'s holds that are live at `now` (unix ms), from the user's live-hold index.
+    static func showtimesWithLiveHolds(userID: Int64, now: Int64, in db: Database) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT showtime_id FROM holds WHERE user_id = ? AND state = 'live' AND expires_at > ?
+            """, arguments: [userID, now])
     }
 
     /// A hold's showtime, owner and state, whatever its state.
