@@ -4,6 +4,9 @@ import BoxOfficeWire
 public import NIOCore
 public import NIOPosix
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An async client for a BoxOffice server: one TCP connection, many calls in flight on it.
 ///
@@ -67,11 +70,22 @@ public final class BoxOfficeConnection: Sendable {
                 .get()
             return BoxOfficeConnection(channel: channel)
         } catch let error as NIOConnectionError {
-            let reasons = error.connectionErrors.map { "\($0.error)" } + (error.dnsAError.map { ["\($0)"] } ?? [])
-            throw BoxOfficeError(.unavailable, "cannot connect to \(host):\(port) (is boxofficed running there?): "
-                + (reasons.first ?? "no address to try"))
+            let reasons = error.connectionErrors.map { Self.reason($0.error) } + (error.dnsAError.map { ["cannot resolve \(host): \($0)"] } ?? [])
+            throw BoxOfficeError(.unavailable, "cannot connect to \(host):\(port): "
+                + (reasons.first ?? "no address to try") + " (is boxofficed running there?)")
         } catch {
-            throw BoxOfficeError(.unavailable, "cannot connect to \(host):\(port): \(error)")
+            throw BoxOfficeError(.unavailable, "cannot connect to \(host):\(port): \(Self.reason(error))")
+        }
+    }
+
+    /// A socket error in words, without NIO's wrapping ("connection reset (error set): … (errno: 111)").
+    private static func reason(_ error: any Error) -> String {
+        guard let error = error as? IOError else { return "\(error)" }
+        switch error.errnoCode {
+        case ECONNREFUSED: return "nothing is listening there (connection refused)"
+        case ETIMEDOUT: return "the connection timed out"
+        case EHOSTUNREACH, ENETUNREACH: return "the host cannot be reached"
+        default: return String(cString: strerror(error.errnoCode)).lowercased()
         }
     }
 

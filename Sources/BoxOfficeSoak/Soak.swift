@@ -73,6 +73,9 @@ public enum Soak {
             let show = try await HotShow.pickShowtime(client: clients[0], lastDay: saleDate)
             hotShow = show
             notes.append("showtime \(show.id): \(show.capacity) seats, \(options.users) buyers at once")
+            if options.duration != nil || options.calls != nil {
+                notes.append("--duration and --calls do not apply: hot-show is one race, over when every buyer has an answer")
+            }
             journey = { user in if try await HotShow.race(&user, showtime: show.id) { answered.add() } }
         case .bots, .mixed:
             journey = { user in

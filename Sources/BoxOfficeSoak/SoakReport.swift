@@ -86,8 +86,8 @@ public struct SoakReport: Codable, Sendable {
         var lines = ["scenario \(scenario): " + settings.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")]
         lines += notes
         let f = figures
-        lines.append("measured \(format(f.seconds, 1)) s: \(f.calls) calls, \(format(f.perSecond, 0))/s"
-                     + (f.latency.map { "; all calls p50 \(format($0.p50)) ms, p99 \(format($0.p99)) ms, max \(format($0.max)) ms" } ?? ""))
+        lines.append("measured \(format(f.seconds, 1)) s: \(f.calls) calls answered (OK or not), \(format(f.perSecond, 0)) calls/s"
+                     + (f.latency.map { "; latency of every call p50 \(format($0.p50)) ms, p99 \(format($0.p99)) ms, max \(format($0.max)) ms" } ?? ""))
         for call in f.byCall {
             let errors = call.errors.sorted { $0.key < $1.key }.map { "; \($0.key) \($0.value)" }.joined()
             lines.append("  \(call.call): \(call.calls) calls (\(call.ok) OK\(errors)), "
@@ -102,7 +102,7 @@ public struct SoakReport: Codable, Sendable {
         let failed = failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         lines.append("server failures (\(Self.failureCodes.sorted().joined(separator: ", "))): \(failed.isEmpty ? "none" : failed.joined(separator: ", "))")
         if f.outcomes.values.contains(where: { $0 > 0 }) {
-            lines.append("funnel: " + Outcome.allCases.map { "\($0.rawValue) \(f.outcomes[$0.rawValue] ?? 0)" }.joined(separator: ", "))
+            lines.append("buyer journeys ended: " + Outcome.allCases.map { "\($0.rawValue) \(f.outcomes[$0.rawValue] ?? 0)" }.joined(separator: ", "))
         }
         if f.roles.contains(where: { $0.role.isBot }) {
             for role in f.roles {

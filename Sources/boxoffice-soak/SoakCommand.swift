@@ -32,7 +32,9 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("TCP connections to open; users on one connection pipeline their calls over it.", valueName: "count"))
     var connections = 16
 
-    @Option(help: ArgumentHelp("Seconds to measure (default 10, or until --calls).", valueName: "seconds"))
+    @Option(help: ArgumentHelp(
+        "Seconds to measure (default 10, or until --calls). Every scenario but hot-show honours it; hot-show is one race that ends when every buyer has an answer, and says so if given --duration or --calls.",
+        valueName: "seconds"))
     var duration: Double?
 
     @Option(help: ArgumentHelp("Stop after this many measured calls.", valueName: "count"))
