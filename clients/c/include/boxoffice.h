@@ -156,6 +156,13 @@ typedef enum {
     BO_BOOKING_CANCELLED = 2
 } bo_booking_state;
 
+/* Which bookings bo_list_bookings_when lists. */
+typedef enum {
+    BO_BOOKINGS_ALL = 0,      /* every booking, newest booked first */
+    BO_BOOKINGS_UPCOMING = 1, /* shows that have not started, soonest first */
+    BO_BOOKINGS_PAST = 2      /* shows that have started, latest first */
+} bo_booking_time;
+
 typedef struct {
     double latitude;
     double longitude;
@@ -219,10 +226,14 @@ typedef struct {
     char **genres;
     size_t genre_count;
     char *release_date; /* YYYY-MM-DD */
+    double average_stars;  /* mean of the users' ratings, 1.0 to 5.0; 0 when nobody rated it */
+    uint32_t rating_count; /* how many users rated it */
 } bo_movie;
 
 typedef struct {
     int64_t adult_cents, child_cents, senior_cents;
+    /* Added to a ticket of any type on a BO_SEAT_KIND_PREMIUM seat. */
+    int64_t premium_extra_cents;
 } bo_prices;
 
 typedef struct {
@@ -242,6 +253,10 @@ typedef struct {
     uint32_t capacity;
     uint32_t seats_left;
     double distance_miles;   /* from the searched place; 0 without one */
+    int started;             /* 1 once the show has begun: it can no longer be held or bought */
+    /* The theatre's address, for receipts: set in bookings, quotes and holds, all "" in
+     * searches and seat maps. */
+    bo_address theatre_address;
 } bo_showtime;
 
 /* ---------------------------------------------------------------------------------------------
@@ -321,6 +336,11 @@ typedef struct {
     const char *date;     /* YYYY-MM-DD, local; NULL = today */
     uint32_t page_size;
     const char *page_token;
+    /* Only shows starting at or after this local time of day, "HH:MM" in each theatre's zone;
+     * NULL or "" = from midnight. */
+    const char *from_local_time;
+    /* Non-zero: only shows that have not started yet (by the server's clock). */
+    int upcoming_only;
 } bo_showtime_query;
 
 typedef struct {
@@ -376,9 +396,14 @@ void bo_session_free(bo_session *s);
 typedef struct {
     char *hold_id;
     int64_t showtime_id;
+    /* In the order they were asked for (bo_hold_seats) or left to right (bo_hold_best): the
+     * order of the ticket types given to bo_purchase. */
     char **seats;
     size_t seat_count;
     int64_t expires_at_ms;
+    /* The showtime, with its theatre_address, e.g. to show the start and expiry in the
+     * theatre's time. */
+    bo_showtime showtime;
 } bo_hold;
 
 /* Holds the named seats ("F11", "F12"; 1 to 10), all or nothing. */
@@ -409,7 +434,8 @@ typedef struct {
 typedef struct {
     char *seat;
     bo_ticket_type type;
-    int64_t price_cents;
+    int64_t price_cents; /* the type's price, plus premium_extra_cents on a premium seat */
+    bo_seat_kind kind;
 } bo_ticket;
 
 typedef struct {
@@ -424,6 +450,8 @@ typedef struct {
     int64_t created_at_ms;
     int64_t cancelled_at_ms;
     int64_t refunded_cents;
+    char *tax_state;                 /* the theatre's state, whose sales tax applies: "NY" */
+    uint32_t tax_rate_milli_percent; /* its rate in thousandths of a percent: 6.875 % is 6875 */
 } bo_booking;
 
 /* Pays for a hold. types gives one ticket type per held seat in the hold's order (NULL or
@@ -443,8 +471,12 @@ typedef struct {
     char *next_page_token;
 } bo_bookings;
 
-/* The signed-in user's bookings. */
+/* The signed-in user's bookings, newest booked first. */
 int bo_list_bookings(bo_client *h, uint32_t page_size, const char *page_token, bo_bookings **out);
+/* The same, only upcoming or only past shows (see bo_booking_time); BO_BOOKINGS_ALL is
+ * bo_list_bookings. A page token only works with the same `when`. */
+int bo_list_bookings_when(bo_client *h, bo_booking_time when, uint32_t page_size,
+                          const char *page_token, bo_bookings **out);
 void bo_bookings_free(bo_bookings *b);
 
 #ifdef __cplusplus

@@ -141,6 +141,8 @@ int bo_search_showtimes(bo_client *h, const bo_showtime_query *q, bo_showtimes *
     m.date = str(q->date);
     m.page_size = q->page_size;
     m.page_token = str(q->page_token);
+    m.from_local_time = str(q->from_local_time);
+    m.upcoming_only = q->upcoming_only != 0;
     Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
     req.call_case = BOXOFFICE__V1__REQUEST__CALL_SEARCH_SHOWTIMES;
     req.search_showtimes = &m;
@@ -349,11 +351,18 @@ int bo_get_booking(bo_client *h, const char *code, bo_booking **out)
 
 int bo_list_bookings(bo_client *h, uint32_t page_size, const char *page_token, bo_bookings **out)
 {
+    return bo_list_bookings_when(h, BO_BOOKINGS_ALL, page_size, page_token, out);
+}
+
+int bo_list_bookings_when(bo_client *h, bo_booking_time when, uint32_t page_size,
+                          const char *page_token, bo_bookings **out)
+{
     if (out)
         *out = NULL;
     Boxoffice__V1__ListBookingsRequest m = BOXOFFICE__V1__LIST_BOOKINGS_REQUEST__INIT;
     m.page_size = page_size;
     m.page_token = str(page_token);
+    m.when = (Boxoffice__V1__BookingTime)when;
     Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
     req.call_case = BOXOFFICE__V1__REQUEST__CALL_LIST_BOOKINGS;
     req.list_bookings = &m;

@@ -10,14 +10,19 @@ static void free_strs(char **s, size_t n)
     free(s);
 }
 
+static void clear_address(bo_address *a)
+{
+    free(a->street);
+    free(a->city);
+    free(a->state);
+    free(a->zip);
+}
+
 static void clear_theatre(bo_theatre *t)
 {
     free(t->chain);
     free(t->name);
-    free(t->address.street);
-    free(t->address.city);
-    free(t->address.state);
-    free(t->address.zip);
+    clear_address(&t->address);
     free(t->time_zone);
 }
 
@@ -50,17 +55,31 @@ static void clear_showtime(bo_showtime *s)
     free(s->starts_at_local);
     free(s->time_zone);
     free(s->language);
+    clear_address(&s->theatre_address);
+}
+
+static void free_tickets(bo_ticket *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(t[i].seat);
+    free(t);
+}
+
+static void clear_hold(bo_hold *h)
+{
+    free(h->hold_id);
+    free_strs(h->seats, h->seat_count);
+    clear_showtime(&h->showtime);
 }
 
 static void clear_booking(bo_booking *b)
 {
     free(b->code);
     clear_showtime(&b->showtime);
-    for (size_t i = 0; i < b->ticket_count; i++)
-        free(b->tickets[i].seat);
-    free(b->tickets);
+    free_tickets(b->tickets, b->ticket_count);
     free(b->card_brand);
     free(b->card_last4);
+    free(b->tax_state);
 }
 
 void bo_info_free(bo_info *info)
@@ -141,8 +160,7 @@ void bo_hold_free(bo_hold *hold)
 {
     if (hold == NULL)
         return;
-    free(hold->hold_id);
-    free_strs(hold->seats, hold->seat_count);
+    clear_hold(hold);
     free(hold);
 }
 
