@@ -397,7 +397,7 @@ typedef struct {
     char *hold_id;
     int64_t showtime_id;
     /* In the order they were asked for (bo_hold_seats) or left to right (bo_hold_best): the
-     * order of the ticket types given to bo_purchase. */
+     * order of the ticket types given to bo_purchase and bo_quote_hold. */
     char **seats;
     size_t seat_count;
     int64_t expires_at_ms;
@@ -415,6 +415,16 @@ int bo_hold_best(bo_client *h, int64_t showtime_id, uint32_t count, bo_seat_kind
 void bo_hold_free(bo_hold *hold);
 
 typedef struct {
+    bo_hold *items; /* soonest expiry first */
+    size_t count;
+} bo_holds;
+
+/* The signed-in user's holds that still keep their seats: not released, expired or bought.
+ * count is 0 when there are none. */
+int bo_list_holds(bo_client *h, bo_holds **out);
+void bo_holds_free(bo_holds *holds);
+
+typedef struct {
     char **seats;
     size_t count;
 } bo_released;
@@ -430,6 +440,13 @@ typedef struct {
     const char *cvc;
     const char *zip;
 } bo_card;
+
+/* A ticket type for one seat of a hold, by the seat's label: for bo_quote_hold_by_seat and
+ * bo_purchase_by_seat. */
+typedef struct {
+    const char *seat; /* "F12"; not copied */
+    bo_ticket_type type;
+} bo_seat_type;
 
 typedef struct {
     char *seat;
@@ -454,11 +471,40 @@ typedef struct {
     uint32_t tax_rate_milli_percent; /* its rate in thousandths of a percent: 6.875 % is 6875 */
 } bo_booking;
 
+/* What buying a live hold with these ticket types would charge; changes nothing. */
+typedef struct {
+    char *hold_id;
+    bo_showtime showtime;
+    bo_ticket *tickets; /* in the hold's seat order */
+    size_t ticket_count;
+    int64_t subtotal_cents, fees_cents, tax_cents, total_cents; /* subtotal + fees + tax = total */
+    char *tax_state;                 /* as in bo_booking */
+    uint32_t tax_rate_milli_percent;
+    int64_t hold_expires_at_ms;
+} bo_quote;
+
+/* Prices a hold as bo_purchase with the same types would; types as in bo_purchase (more types
+ * than seats is BO_INVALID_ARGUMENT). The caller's ended hold is BO_FAILED_PRECONDITION, anyone
+ * else's BO_NOT_FOUND. */
+int bo_quote_hold(bo_client *h, const char *hold_id, const bo_ticket_type *types,
+                  size_t type_count, bo_quote **out);
+/* The same with ticket types by seat label, in any order (NULL or 0 entries: every seat adult;
+ * seats left out are adult). A NULL seat label is BO_ERR_ARGUMENT; a seat outside the hold, or
+ * one given twice, is BO_INVALID_ARGUMENT. */
+int bo_quote_hold_by_seat(bo_client *h, const char *hold_id, const bo_seat_type *seat_types,
+                          size_t count, bo_quote **out);
+void bo_quote_free(bo_quote *q);
+
 /* Pays for a hold. types gives one ticket type per held seat in the hold's order (NULL or
  * fewer entries: the rest are adult). idempotency_key (NULL = none) makes a retry after a
  * transport error safe: the same key and request return the same booking. */
 int bo_purchase(bo_client *h, const char *hold_id, const bo_ticket_type *types, size_t type_count,
                 const bo_card *card, const char *idempotency_key, bo_booking **out);
+/* bo_purchase with ticket types by seat label, as in bo_quote_hold_by_seat. */
+int bo_purchase_by_seat(bo_client *h, const char *hold_id, const bo_seat_type *seat_types,
+                        size_t count, const bo_card *card, const char *idempotency_key,
+                        bo_booking **out);
+
 int bo_get_booking(bo_client *h, const char *code, bo_booking **out);
 /* Cancels and refunds; out is the cancelled booking. */
 int bo_cancel_booking(bo_client *h, const char *code, bo_booking **out);

@@ -385,3 +385,42 @@ bo_bookings *bo_bookings_from(const Boxoffice__V1__ListBookingsResponse *s)
     }
     return d;
 }
+
+bo_holds *bo_holds_from(const Boxoffice__V1__ListHoldsResponse *s)
+{
+    bo_holds *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    int ok = 1;
+    d->items = alloc_array(s->n_holds, sizeof *d->items, &d->count, &ok);
+    for (size_t i = 0; i < d->count; i++)
+        fill_hold(&d->items[i], s->holds[i], &ok);
+    if (!ok) {
+        bo_holds_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+bo_quote *bo_quote_from(const Boxoffice__V1__Quote *s)
+{
+    bo_quote *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    int ok = 1;
+    d->hold_id = dup_str(s->hold_id, &ok);
+    fill_showtime(&d->showtime, s->showtime, &ok);
+    d->tickets = tickets_from(s->tickets, s->n_tickets, &d->ticket_count, &ok);
+    d->subtotal_cents = s->subtotal_cents;
+    d->fees_cents = s->fees_cents;
+    d->tax_cents = s->tax_cents;
+    d->total_cents = s->total_cents;
+    d->tax_state = dup_str(s->tax_state, &ok);
+    d->tax_rate_milli_percent = s->tax_rate_milli_percent;
+    d->hold_expires_at_ms = s->hold_expires_at_ms;
+    if (!ok) {
+        bo_quote_free(d);
+        return NULL;
+    }
+    return d;
+}

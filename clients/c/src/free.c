@@ -164,6 +164,16 @@ void bo_hold_free(bo_hold *hold)
     free(hold);
 }
 
+void bo_holds_free(bo_holds *holds)
+{
+    if (holds == NULL)
+        return;
+    for (size_t i = 0; i < holds->count; i++)
+        clear_hold(&holds->items[i]);
+    free(holds->items);
+    free(holds);
+}
+
 void bo_released_free(bo_released *r)
 {
     if (r == NULL)
@@ -189,4 +199,15 @@ void bo_bookings_free(bo_bookings *b)
     free(b->items);
     free(b->next_page_token);
     free(b);
+}
+
+void bo_quote_free(bo_quote *q)
+{
+    if (q == NULL)
+        return;
+    free(q->hold_id);
+    clear_showtime(&q->showtime);
+    free_tickets(q->tickets, q->ticket_count);
+    free(q->tax_state);
+    free(q);
 }

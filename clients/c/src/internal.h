@@ -59,8 +59,10 @@ bo_screens *bo_screens_from(const Boxoffice__V1__ListScreensResponse *pb);
 bo_seat_map *bo_seat_map_from(const Boxoffice__V1__SeatMap *pb);
 bo_session *bo_session_from(const Boxoffice__V1__AuthSession *pb);
 bo_hold *bo_hold_from(const Boxoffice__V1__Hold *pb);
+bo_holds *bo_holds_from(const Boxoffice__V1__ListHoldsResponse *pb);
 bo_released *bo_released_from(const Boxoffice__V1__ReleaseHoldResponse *pb);
 bo_booking *bo_booking_from(const Boxoffice__V1__Booking *pb);
 bo_bookings *bo_bookings_from(const Boxoffice__V1__ListBookingsResponse *pb);
+bo_quote *bo_quote_from(const Boxoffice__V1__Quote *pb);
 
 #endif
