@@ -31,6 +31,21 @@ extern "C" {
 #endif
 
 /* ---------------------------------------------------------------------------------------------
+ * Versions */
+
+/* The library's version, MAJOR.MINOR.PATCH: MINOR grows when calls or struct fields are added
+ * (existing code keeps compiling; structs only grow at their end), MAJOR when something is
+ * changed or removed. The first library, which had no number, counts as 1.0.0; 1.1.0 adds
+ * QuoteHold, ListHolds, SignOut, WhoAmI, the review calls and the fields that came with them. */
+#define BO_VERSION "1.1.0"
+/* The wire protocol it speaks, as in bo_get_info's protocol_version: version 1. */
+#define BO_PROTOCOL_VERSION 1
+
+/* BO_VERSION as the library was built (which may differ from the header a program was compiled
+ * against); never NULL. */
+const char *bo_version(void);
+
+/* ---------------------------------------------------------------------------------------------
  * Status codes */
 
 enum {
@@ -110,9 +125,10 @@ void bo_set_timeout(bo_client *h, int timeout_ms);
 void bo_set_max_frame(bo_client *h, uint32_t max_bytes);
 uint32_t bo_max_frame(const bo_client *h);
 
-/* The bearer token sent with every call. bo_sign_up and bo_sign_in set it on success; set it
- * yourself to resume a saved session, or NULL to sign out. Returns BO_OK or BO_ERR_NOMEM.
- * bo_token returns "" when there is none. */
+/* The bearer token sent with every call. bo_sign_up and bo_sign_in set it on success, and
+ * bo_sign_out clears it; set it yourself to resume a saved session, or NULL to forget it (this
+ * only forgets it here: the token stays valid on the server until bo_sign_out or its expiry).
+ * Returns BO_OK or BO_ERR_NOMEM. bo_token returns "" when there is none. */
 int bo_set_token(bo_client *h, const char *token);
 const char *bo_token(const bo_client *h);
 
@@ -390,6 +406,22 @@ int bo_sign_up(bo_client *h, const char *email, const char *name, const char *pa
 int bo_sign_in(bo_client *h, const char *email, const char *password, bo_session **out);
 void bo_session_free(bo_session *s);
 
+/* Ends the handle's session on the server: its token is refused by every call from then on
+ * (BO_UNAUTHENTICATED), on any connection. On BO_OK the handle forgets the token too; on any
+ * other answer it keeps it. Without a token the server answers BO_UNAUTHENTICATED. */
+int bo_sign_out(bo_client *h);
+
+typedef struct {
+    int64_t user_id;
+    char *name;
+    char *email;
+    int64_t token_expires_at_ms; /* when the handle's token expires */
+} bo_account;
+
+/* The account the handle's token belongs to; BO_UNAUTHENTICATED without a valid token. */
+int bo_who_am_i(bo_client *h, bo_account **out);
+void bo_account_free(bo_account *a);
+
 /* ---------------------------------------------------------------------------------------------
  * Holds, purchases and bookings: these need a token (else BO_UNAUTHENTICATED). */
 
@@ -524,6 +556,42 @@ int bo_list_bookings(bo_client *h, uint32_t page_size, const char *page_token, b
 int bo_list_bookings_when(bo_client *h, bo_booking_time when, uint32_t page_size,
                           const char *page_token, bo_bookings **out);
 void bo_bookings_free(bo_bookings *b);
+
+/* ---------------------------------------------------------------------------------------------
+ * Ratings and reviews. Rating and deleting need a token; listing does not. */
+
+typedef struct {
+    int64_t movie_id;
+    uint32_t stars;        /* 1 to 5 */
+    char *review;          /* "" when the rating has no text */
+    char *reviewer_name;   /* the reviewer's display name, never their email */
+    int64_t created_at_ms;
+    int64_t updated_at_ms; /* equal to created_at_ms until the author edits it */
+} bo_review;
+
+/* Rates a movie 1 to 5 stars, with an optional review (NULL or ""; plain text, at most 2,000
+ * characters, no control characters but newline), or changes the caller's earlier rating: one
+ * per user per movie. Needs a confirmed booking for any showing of the movie, else
+ * BO_FAILED_PRECONDITION. */
+int bo_rate_movie(bo_client *h, int64_t movie_id, uint32_t stars, const char *review,
+                  bo_review **out);
+void bo_review_free(bo_review *r);
+
+/* Deletes the caller's rating and review of a movie; BO_NOT_FOUND when there is none. */
+int bo_delete_review(bo_client *h, int64_t movie_id);
+
+typedef struct {
+    bo_movie movie;   /* with its average_stars and rating_count */
+    bo_review *items; /* newest first, by last edit */
+    size_t count;
+    uint32_t total;
+    char *next_page_token;
+} bo_reviews;
+
+/* A movie's reviews, paged as the searches are; an unknown movie is BO_NOT_FOUND. */
+int bo_list_reviews(bo_client *h, int64_t movie_id, uint32_t page_size, const char *page_token,
+                    bo_reviews **out);
+void bo_reviews_free(bo_reviews *r);
 
 #ifdef __cplusplus
 }

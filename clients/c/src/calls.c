@@ -234,6 +234,37 @@ int bo_sign_in(bo_client *h, const char *email, const char *password, bo_session
     return session_answer(h, r, r->sign_in, out);
 }
 
+int bo_sign_out(bo_client *h)
+{
+    Boxoffice__V1__SignOutRequest m = BOXOFFICE__V1__SIGN_OUT_REQUEST__INIT;
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_SIGN_OUT;
+    req.sign_out = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    /* The token is dead on the server now; forgetting it allocates nothing, so cannot fail. */
+    bo_set_token(h, NULL);
+    return deliver(h, r, 1);
+}
+
+int bo_who_am_i(bo_client *h, bo_account **out)
+{
+    if (out)
+        *out = NULL;
+    /* protoc-c splits WhoAmIRequest as WHO_AM_IREQUEST. */
+    Boxoffice__V1__WhoAmIRequest m = BOXOFFICE__V1__WHO_AM_IREQUEST__INIT;
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_WHO_AM_I;
+    req.who_am_i = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    return deliver(h, r, !out || (*out = bo_account_from(r->who_am_i)) != NULL);
+}
+
 static int hold(bo_client *h, Boxoffice__V1__HoldSeatsRequest *m, bo_hold **out)
 {
     Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
@@ -521,4 +552,56 @@ int bo_cancel_booking(bo_client *h, const char *code, bo_booking **out)
     if (rc != BO_OK)
         return rc;
     return deliver(h, r, !out || (*out = bo_booking_from(r->cancel_booking)) != NULL);
+}
+
+int bo_rate_movie(bo_client *h, int64_t movie_id, uint32_t stars, const char *review,
+                  bo_review **out)
+{
+    if (out)
+        *out = NULL;
+    Boxoffice__V1__RateMovieRequest m = BOXOFFICE__V1__RATE_MOVIE_REQUEST__INIT;
+    m.movie_id = movie_id;
+    m.stars = stars;
+    m.review = str(review);
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_RATE_MOVIE;
+    req.rate_movie = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    return deliver(h, r, !out || (*out = bo_review_from(r->rate_movie)) != NULL);
+}
+
+int bo_delete_review(bo_client *h, int64_t movie_id)
+{
+    Boxoffice__V1__DeleteReviewRequest m = BOXOFFICE__V1__DELETE_REVIEW_REQUEST__INIT;
+    m.movie_id = movie_id;
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_DELETE_REVIEW;
+    req.delete_review = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    return deliver(h, r, 1);
+}
+
+int bo_list_reviews(bo_client *h, int64_t movie_id, uint32_t page_size, const char *page_token,
+                    bo_reviews **out)
+{
+    if (out)
+        *out = NULL;
+    Boxoffice__V1__ListReviewsRequest m = BOXOFFICE__V1__LIST_REVIEWS_REQUEST__INIT;
+    m.movie_id = movie_id;
+    m.page_size = page_size;
+    m.page_token = str(page_token);
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_LIST_REVIEWS;
+    req.list_reviews = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    return deliver(h, r, !out || (*out = bo_reviews_from(r->list_reviews)) != NULL);
 }

@@ -161,6 +161,16 @@ static void fill_hold(bo_hold *d, const Boxoffice__V1__Hold *s, int *ok)
     fill_showtime(&d->showtime, s->showtime, ok);
 }
 
+static void fill_review(bo_review *d, const Boxoffice__V1__Review *s, int *ok)
+{
+    d->movie_id = s->movie_id;
+    d->stars = s->stars;
+    d->review = dup_str(s->review, ok);
+    d->reviewer_name = dup_str(s->reviewer_name, ok);
+    d->created_at_ms = s->created_at_ms;
+    d->updated_at_ms = s->updated_at_ms;
+}
+
 static void fill_booking(bo_booking *d, const Boxoffice__V1__Booking *s, int *ok)
 {
     d->code = dup_str(s->code, ok);
@@ -326,6 +336,23 @@ bo_session *bo_session_from(const Boxoffice__V1__AuthSession *s)
     return d;
 }
 
+bo_account *bo_account_from(const Boxoffice__V1__Account *s)
+{
+    bo_account *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    int ok = 1;
+    d->user_id = s->user_id;
+    d->name = dup_str(s->name, &ok);
+    d->email = dup_str(s->email, &ok);
+    d->token_expires_at_ms = s->token_expires_at_ms;
+    if (!ok) {
+        bo_account_free(d);
+        return NULL;
+    }
+    return d;
+}
+
 bo_hold *bo_hold_from(const Boxoffice__V1__Hold *s)
 {
     bo_hold *d = calloc(1, sizeof *d);
@@ -420,6 +447,39 @@ bo_quote *bo_quote_from(const Boxoffice__V1__Quote *s)
     d->hold_expires_at_ms = s->hold_expires_at_ms;
     if (!ok) {
         bo_quote_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+bo_review *bo_review_from(const Boxoffice__V1__Review *s)
+{
+    bo_review *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    int ok = 1;
+    fill_review(d, s, &ok);
+    if (!ok) {
+        bo_review_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+bo_reviews *bo_reviews_from(const Boxoffice__V1__ListReviewsResponse *s)
+{
+    bo_reviews *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    int ok = 1;
+    fill_movie(&d->movie, s->movie, &ok);
+    d->items = alloc_array(s->n_reviews, sizeof *d->items, &d->count, &ok);
+    for (size_t i = 0; i < d->count; i++)
+        fill_review(&d->items[i], s->reviews[i], &ok);
+    d->total = s->total;
+    d->next_page_token = dup_str(s->next_page_token, &ok);
+    if (!ok) {
+        bo_reviews_free(d);
         return NULL;
     }
     return d;

@@ -72,6 +72,12 @@ static void clear_hold(bo_hold *h)
     clear_showtime(&h->showtime);
 }
 
+static void clear_review(bo_review *r)
+{
+    free(r->review);
+    free(r->reviewer_name);
+}
+
 static void clear_booking(bo_booking *b)
 {
     free(b->code);
@@ -156,6 +162,15 @@ void bo_session_free(bo_session *s)
     free(s);
 }
 
+void bo_account_free(bo_account *a)
+{
+    if (a == NULL)
+        return;
+    free(a->name);
+    free(a->email);
+    free(a);
+}
+
 void bo_hold_free(bo_hold *hold)
 {
     if (hold == NULL)
@@ -210,4 +225,24 @@ void bo_quote_free(bo_quote *q)
     free_tickets(q->tickets, q->ticket_count);
     free(q->tax_state);
     free(q);
+}
+
+void bo_review_free(bo_review *r)
+{
+    if (r == NULL)
+        return;
+    clear_review(r);
+    free(r);
+}
+
+void bo_reviews_free(bo_reviews *r)
+{
+    if (r == NULL)
+        return;
+    clear_movie(&r->movie);
+    for (size_t i = 0; i < r->count; i++)
+        clear_review(&r->items[i]);
+    free(r->items);
+    free(r->next_page_token);
+    free(r);
 }
