@@ -1,8 +1,9 @@
 /* boxoffice-c HOST PORT ZIP: books two seats near a ZIP code, end to end.
  *
- * Searches theatres and showtimes near the ZIP, picks the first showtime more than an hour away,
- * draws its seat map, signs up a fresh user, holds the two best seats and buys them with the
- * test card, then prints the confirmation code. */
+ * Searches theatres and showtimes near the ZIP, picks the first showtime more than an hour away
+ * that has not started, draws its seat map, signs up a fresh user, holds the two best seats,
+ * quotes them (an adult and a child ticket), buys them with the test card, prints the receipt
+ * with the confirmation code, and signs out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,26 @@ static int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "$12.34" into buf. */
+static const char *dollars(char buf[32], int64_t cents)
+{
+    snprintf(buf, 32, "%s$%lld.%02lld", cents < 0 ? "-" : "", (long long)(llabs(cents) / 100),
+             (long long)(llabs(cents) % 100));
+    return buf;
+}
+
+static const char *type_name(bo_ticket_type type)
+{
+    switch (type) {
+    case BO_TICKET_CHILD:
+        return "child";
+    case BO_TICKET_SENIOR:
+        return "senior";
+    default:
+        return "adult";
+    }
 }
 
 static int fail(bo_client *h, const char *what)
@@ -63,7 +84,8 @@ static const bo_showtime *pick_showtime(bo_client *h, const char *zip, int64_t a
             gmtime_r(&t, &tm);
             strftime(date, sizeof date, "%Y-%m-%d", &tm);
         }
-        bo_showtime_query q = {.near = bo_near_zip(zip), .date = date, .page_size = 100};
+        bo_showtime_query q = {.near = bo_near_zip(zip), .date = date, .page_size = 100,
+                               .upcoming_only = 1};
         char *token = NULL;
         do {
             q.page_token = token;
@@ -135,12 +157,31 @@ static int book(bo_client *h, const bo_showtime *show)
     printf(" for %lld s (hold %s)\n", (long long)((hold->expires_at_ms - now_ms()) / 1000),
            hold->hold_id);
 
+    /* Holds are all or nothing, so there are two seats. Types go by seat rather than by
+     * position, so they stay right whatever order the seats are in. */
+    const bo_seat_type types[] = {{hold->seats[0], BO_TICKET_ADULT},
+                                  {hold->seats[1], BO_TICKET_CHILD}};
+    const size_t type_count = 2;
+    char a[32], b[32], c[32], d[32];
+    bo_quote *quote;
+    if (bo_quote_hold_by_seat(h, hold->hold_id, types, type_count, &quote) != BO_OK) {
+        fail(h, "quote");
+        bo_release_hold(h, hold->hold_id, NULL);
+        bo_hold_free(hold);
+        return 1;
+    }
+    printf("Quote: tickets %s + fees %s + %s tax at %u.%03u %% %s = %s\n",
+           dollars(a, quote->subtotal_cents), dollars(b, quote->fees_cents), quote->tax_state,
+           quote->tax_rate_milli_percent / 1000, quote->tax_rate_milli_percent % 1000,
+           dollars(c, quote->tax_cents), dollars(d, quote->total_cents));
+    bo_quote_free(quote);
+
     const bo_card card = {.number = "4242424242424242", .exp_month = 12, .exp_year = 2030,
                           .cvc = "123", .zip = "10001"};
     /* A fresh key per purchase: a retry of this same purchase would reuse it. */
     snprintf(key, sizeof key, "boxoffice-c-%ld-%lld", (long)getpid(), (long long)now_ms());
     bo_booking *booking;
-    int rc = bo_purchase(h, hold->hold_id, NULL, 0, &card, key, &booking);
+    int rc = bo_purchase_by_seat(h, hold->hold_id, types, type_count, &card, key, &booking);
     if (rc != BO_OK) {
         fail(h, "purchase");
         /* Give the seats back now rather than when the hold expires. */
@@ -149,11 +190,25 @@ static int book(bo_client *h, const bo_showtime *show)
         return 1;
     }
     bo_hold_free(hold);
-    printf("Booked %zu tickets, total $%lld.%02lld, card %s ending %s\n", booking->ticket_count,
-           (long long)(booking->total_cents / 100), (long long)(booking->total_cents % 100),
-           booking->card_brand, booking->card_last4);
+    const bo_showtime *show_booked = &booking->showtime;
+    const bo_address *addr = &show_booked->theatre_address;
+    printf("Booked %s at %s, %s, %s %s %s, %s\n", show_booked->movie_title,
+           show_booked->theatre_name, addr->street, addr->city, addr->state, addr->zip,
+           show_booked->starts_at_local);
+    for (size_t i = 0; i < booking->ticket_count; i++) {
+        const bo_ticket *t = &booking->tickets[i];
+        printf("  %-4s %-6s %s%s\n", t->seat, type_name(t->type), dollars(a, t->price_cents),
+               t->kind == BO_SEAT_KIND_PREMIUM ? " (premium seat)" : "");
+    }
+    printf("Total %s, card %s ending %s\n", dollars(a, booking->total_cents), booking->card_brand,
+           booking->card_last4);
     printf("Confirmation code: %s\n", booking->code);
     bo_booking_free(booking);
+
+    /* Ends the session on the server too, not only in this handle. */
+    if (bo_sign_out(h) != BO_OK)
+        return fail(h, "sign out");
+    printf("Signed out\n");
     return 0;
 }
 

@@ -31,6 +31,21 @@ extern "C" {
 #endif
 
 /* ---------------------------------------------------------------------------------------------
+ * Versions */
+
+/* The library's version, MAJOR.MINOR.PATCH: MINOR grows when calls or struct fields are added
+ * (existing code keeps compiling; structs only grow at their end), MAJOR when something is
+ * changed or removed. The first library, which had no number, counts as 1.0.0; 1.1.0 adds
+ * QuoteHold, ListHolds, SignOut, WhoAmI, the review calls and the fields that came with them. */
+#define BO_VERSION "1.1.0"
+/* The wire protocol it speaks, as in bo_get_info's protocol_version: version 1. */
+#define BO_PROTOCOL_VERSION 1
+
+/* BO_VERSION as the library was built (which may differ from the header a program was compiled
+ * against); never NULL. */
+const char *bo_version(void);
+
+/* ---------------------------------------------------------------------------------------------
  * Status codes */
 
 enum {
@@ -110,9 +125,10 @@ void bo_set_timeout(bo_client *h, int timeout_ms);
 void bo_set_max_frame(bo_client *h, uint32_t max_bytes);
 uint32_t bo_max_frame(const bo_client *h);
 
-/* The bearer token sent with every call. bo_sign_up and bo_sign_in set it on success; set it
- * yourself to resume a saved session, or NULL to sign out. Returns BO_OK or BO_ERR_NOMEM.
- * bo_token returns "" when there is none. */
+/* The bearer token sent with every call. bo_sign_up and bo_sign_in set it on success, and
+ * bo_sign_out clears it; set it yourself to resume a saved session, or NULL to forget it (this
+ * only forgets it here: the token stays valid on the server until bo_sign_out or its expiry).
+ * Returns BO_OK or BO_ERR_NOMEM. bo_token returns "" when there is none. */
 int bo_set_token(bo_client *h, const char *token);
 const char *bo_token(const bo_client *h);
 
@@ -155,6 +171,13 @@ typedef enum {
     BO_BOOKING_CONFIRMED = 1,
     BO_BOOKING_CANCELLED = 2
 } bo_booking_state;
+
+/* Which bookings bo_list_bookings_when lists. */
+typedef enum {
+    BO_BOOKINGS_ALL = 0,      /* every booking, newest booked first */
+    BO_BOOKINGS_UPCOMING = 1, /* shows that have not started, soonest first */
+    BO_BOOKINGS_PAST = 2      /* shows that have started, latest first */
+} bo_booking_time;
 
 typedef struct {
     double latitude;
@@ -219,10 +242,14 @@ typedef struct {
     char **genres;
     size_t genre_count;
     char *release_date; /* YYYY-MM-DD */
+    double average_stars;  /* mean of the users' ratings, 1.0 to 5.0; 0 when nobody rated it */
+    uint32_t rating_count; /* how many users rated it */
 } bo_movie;
 
 typedef struct {
     int64_t adult_cents, child_cents, senior_cents;
+    /* Added to a ticket of any type on a BO_SEAT_KIND_PREMIUM seat. */
+    int64_t premium_extra_cents;
 } bo_prices;
 
 typedef struct {
@@ -242,6 +269,10 @@ typedef struct {
     uint32_t capacity;
     uint32_t seats_left;
     double distance_miles;   /* from the searched place; 0 without one */
+    int started;             /* 1 once the show has begun: it can no longer be held or bought */
+    /* The theatre's address, for receipts: set in bookings, quotes and holds, all "" in
+     * searches and seat maps. */
+    bo_address theatre_address;
 } bo_showtime;
 
 /* ---------------------------------------------------------------------------------------------
@@ -321,6 +352,11 @@ typedef struct {
     const char *date;     /* YYYY-MM-DD, local; NULL = today */
     uint32_t page_size;
     const char *page_token;
+    /* Only shows starting at or after this local time of day, "HH:MM" in each theatre's zone;
+     * NULL or "" = from midnight. */
+    const char *from_local_time;
+    /* Non-zero: only shows that have not started yet (by the server's clock). */
+    int upcoming_only;
 } bo_showtime_query;
 
 typedef struct {
@@ -370,15 +406,36 @@ int bo_sign_up(bo_client *h, const char *email, const char *name, const char *pa
 int bo_sign_in(bo_client *h, const char *email, const char *password, bo_session **out);
 void bo_session_free(bo_session *s);
 
+/* Ends the handle's session on the server: its token is refused by every call from then on
+ * (BO_UNAUTHENTICATED), on any connection. On BO_OK the handle forgets the token too; on any
+ * other answer it keeps it. Without a token the server answers BO_UNAUTHENTICATED. */
+int bo_sign_out(bo_client *h);
+
+typedef struct {
+    int64_t user_id;
+    char *name;
+    char *email;
+    int64_t token_expires_at_ms; /* when the handle's token expires */
+} bo_account;
+
+/* The account the handle's token belongs to; BO_UNAUTHENTICATED without a valid token. */
+int bo_who_am_i(bo_client *h, bo_account **out);
+void bo_account_free(bo_account *a);
+
 /* ---------------------------------------------------------------------------------------------
  * Holds, purchases and bookings: these need a token (else BO_UNAUTHENTICATED). */
 
 typedef struct {
     char *hold_id;
     int64_t showtime_id;
+    /* In the order they were asked for (bo_hold_seats) or left to right (bo_hold_best): the
+     * order of the ticket types given to bo_purchase and bo_quote_hold. */
     char **seats;
     size_t seat_count;
     int64_t expires_at_ms;
+    /* The showtime, with its theatre_address, e.g. to show the start and expiry in the
+     * theatre's time. */
+    bo_showtime showtime;
 } bo_hold;
 
 /* Holds the named seats ("F11", "F12"; 1 to 10), all or nothing. */
@@ -388,6 +445,16 @@ int bo_hold_seats(bo_client *h, int64_t showtime_id, const char *const *labels, 
 int bo_hold_best(bo_client *h, int64_t showtime_id, uint32_t count, bo_seat_kind kind,
                  bo_hold **out);
 void bo_hold_free(bo_hold *hold);
+
+typedef struct {
+    bo_hold *items; /* soonest expiry first */
+    size_t count;
+} bo_holds;
+
+/* The signed-in user's holds that still keep their seats: not released, expired or bought.
+ * count is 0 when there are none. */
+int bo_list_holds(bo_client *h, bo_holds **out);
+void bo_holds_free(bo_holds *holds);
 
 typedef struct {
     char **seats;
@@ -406,10 +473,18 @@ typedef struct {
     const char *zip;
 } bo_card;
 
+/* A ticket type for one seat of a hold, by the seat's label: for bo_quote_hold_by_seat and
+ * bo_purchase_by_seat. */
+typedef struct {
+    const char *seat; /* "F12"; not copied */
+    bo_ticket_type type;
+} bo_seat_type;
+
 typedef struct {
     char *seat;
     bo_ticket_type type;
-    int64_t price_cents;
+    int64_t price_cents; /* the type's price, plus premium_extra_cents on a premium seat */
+    bo_seat_kind kind;
 } bo_ticket;
 
 typedef struct {
@@ -424,13 +499,44 @@ typedef struct {
     int64_t created_at_ms;
     int64_t cancelled_at_ms;
     int64_t refunded_cents;
+    char *tax_state;                 /* the theatre's state, whose sales tax applies: "NY" */
+    uint32_t tax_rate_milli_percent; /* its rate in thousandths of a percent: 6.875 % is 6875 */
 } bo_booking;
+
+/* What buying a live hold with these ticket types would charge; changes nothing. */
+typedef struct {
+    char *hold_id;
+    bo_showtime showtime;
+    bo_ticket *tickets; /* in the hold's seat order */
+    size_t ticket_count;
+    int64_t subtotal_cents, fees_cents, tax_cents, total_cents; /* subtotal + fees + tax = total */
+    char *tax_state;                 /* as in bo_booking */
+    uint32_t tax_rate_milli_percent;
+    int64_t hold_expires_at_ms;
+} bo_quote;
+
+/* Prices a hold as bo_purchase with the same types would; types as in bo_purchase (more types
+ * than seats is BO_INVALID_ARGUMENT). The caller's ended hold is BO_FAILED_PRECONDITION, anyone
+ * else's BO_NOT_FOUND. */
+int bo_quote_hold(bo_client *h, const char *hold_id, const bo_ticket_type *types,
+                  size_t type_count, bo_quote **out);
+/* The same with ticket types by seat label, in any order (NULL or 0 entries: every seat adult;
+ * seats left out are adult). A NULL seat label is BO_ERR_ARGUMENT; a seat outside the hold, or
+ * one given twice, is BO_INVALID_ARGUMENT. */
+int bo_quote_hold_by_seat(bo_client *h, const char *hold_id, const bo_seat_type *seat_types,
+                          size_t count, bo_quote **out);
+void bo_quote_free(bo_quote *q);
 
 /* Pays for a hold. types gives one ticket type per held seat in the hold's order (NULL or
  * fewer entries: the rest are adult). idempotency_key (NULL = none) makes a retry after a
  * transport error safe: the same key and request return the same booking. */
 int bo_purchase(bo_client *h, const char *hold_id, const bo_ticket_type *types, size_t type_count,
                 const bo_card *card, const char *idempotency_key, bo_booking **out);
+/* bo_purchase with ticket types by seat label, as in bo_quote_hold_by_seat. */
+int bo_purchase_by_seat(bo_client *h, const char *hold_id, const bo_seat_type *seat_types,
+                        size_t count, const bo_card *card, const char *idempotency_key,
+                        bo_booking **out);
+
 int bo_get_booking(bo_client *h, const char *code, bo_booking **out);
 /* Cancels and refunds; out is the cancelled booking. */
 int bo_cancel_booking(bo_client *h, const char *code, bo_booking **out);
@@ -443,9 +549,49 @@ typedef struct {
     char *next_page_token;
 } bo_bookings;
 
-/* The signed-in user's bookings. */
+/* The signed-in user's bookings, newest booked first. */
 int bo_list_bookings(bo_client *h, uint32_t page_size, const char *page_token, bo_bookings **out);
+/* The same, only upcoming or only past shows (see bo_booking_time); BO_BOOKINGS_ALL is
+ * bo_list_bookings. A page token only works with the same `when`. */
+int bo_list_bookings_when(bo_client *h, bo_booking_time when, uint32_t page_size,
+                          const char *page_token, bo_bookings **out);
 void bo_bookings_free(bo_bookings *b);
+
+/* ---------------------------------------------------------------------------------------------
+ * Ratings and reviews. Rating and deleting need a token; listing does not. */
+
+typedef struct {
+    int64_t movie_id;
+    uint32_t stars;        /* 1 to 5 */
+    char *review;          /* "" when the rating has no text */
+    char *reviewer_name;   /* the reviewer's display name, never their email */
+    int64_t created_at_ms;
+    int64_t updated_at_ms; /* equal to created_at_ms until the author edits it */
+} bo_review;
+
+/* Rates a movie 1 to 5 stars, with an optional review (NULL or ""; plain text, at most 2,000
+ * characters, no control characters but newline), or changes the caller's earlier rating: one
+ * per user per movie. Needs a confirmed booking for any showing of the movie, else
+ * BO_FAILED_PRECONDITION. */
+int bo_rate_movie(bo_client *h, int64_t movie_id, uint32_t stars, const char *review,
+                  bo_review **out);
+void bo_review_free(bo_review *r);
+
+/* Deletes the caller's rating and review of a movie; BO_NOT_FOUND when there is none. */
+int bo_delete_review(bo_client *h, int64_t movie_id);
+
+typedef struct {
+    bo_movie movie;   /* with its average_stars and rating_count */
+    bo_review *items; /* newest first, by last edit */
+    size_t count;
+    uint32_t total;
+    char *next_page_token;
+} bo_reviews;
+
+/* A movie's reviews, paged as the searches are; an unknown movie is BO_NOT_FOUND. */
+int bo_list_reviews(bo_client *h, int64_t movie_id, uint32_t page_size, const char *page_token,
+                    bo_reviews **out);
+void bo_reviews_free(bo_reviews *r);
 
 #ifdef __cplusplus
 }

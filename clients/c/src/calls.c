@@ -141,6 +141,8 @@ int bo_search_showtimes(bo_client *h, const bo_showtime_query *q, bo_showtimes *
     m.date = str(q->date);
     m.page_size = q->page_size;
     m.page_token = str(q->page_token);
+    m.from_local_time = str(q->from_local_time);
+    m.upcoming_only = q->upcoming_only != 0;
     Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
     req.call_case = BOXOFFICE__V1__REQUEST__CALL_SEARCH_SHOWTIMES;
     req.search_showtimes = &m;
@@ -232,6 +234,37 @@ int bo_sign_in(bo_client *h, const char *email, const char *password, bo_session
     return session_answer(h, r, r->sign_in, out);
 }
 
+int bo_sign_out(bo_client *h)
+{
+    Boxoffice__V1__SignOutRequest m = BOXOFFICE__V1__SIGN_OUT_REQUEST__INIT;
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_SIGN_OUT;
+    req.sign_out = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    /* The token is dead on the server now; forgetting it allocates nothing, so cannot fail. */
+    bo_set_token(h, NULL);
+    return deliver(h, r, 1);
+}
+
+int bo_who_am_i(bo_client *h, bo_account **out)
+{
+    if (out)
+        *out = NULL;
+    /* protoc-c splits WhoAmIRequest as WHO_AM_IREQUEST. */
+    Boxoffice__V1__WhoAmIRequest m = BOXOFFICE__V1__WHO_AM_IREQUEST__INIT;
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_WHO_AM_I;
+    req.who_am_i = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    return deliver(h, r, !out || (*out = bo_account_from(r->who_am_i)) != NULL);
+}
+
 static int hold(bo_client *h, Boxoffice__V1__HoldSeatsRequest *m, bo_hold **out)
 {
     Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
@@ -275,6 +308,21 @@ int bo_hold_best(bo_client *h, int64_t showtime_id, uint32_t count, bo_seat_kind
     return hold(h, &m, out);
 }
 
+int bo_list_holds(bo_client *h, bo_holds **out)
+{
+    if (out)
+        *out = NULL;
+    Boxoffice__V1__ListHoldsRequest m = BOXOFFICE__V1__LIST_HOLDS_REQUEST__INIT;
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_LIST_HOLDS;
+    req.list_holds = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    return deliver(h, r, !out || (*out = bo_holds_from(r->list_holds)) != NULL);
+}
+
 int bo_release_hold(bo_client *h, const char *hold_id, bo_released **out)
 {
     if (out)
@@ -291,24 +339,111 @@ int bo_release_hold(bo_client *h, const char *hold_id, bo_released **out)
     return deliver(h, r, !out || (*out = bo_released_from(r->release_hold)) != NULL);
 }
 
-int bo_purchase(bo_client *h, const char *hold_id, const bo_ticket_type *types, size_t type_count,
-                const bo_card *card, const char *idempotency_key, bo_booking **out)
+/* Ticket types in wire form, for QuoteHold and Purchase: by position or by seat label. At most
+ * one of the two is non-empty. The wire_by_* functions fill one in; whatever they return, the
+ * caller frees it with wire_types_free. */
+typedef struct {
+    Boxoffice__V1__TicketType *types;
+    size_t n_types;
+    Boxoffice__V1__SeatTicketType *seat_items;
+    Boxoffice__V1__SeatTicketType **seats; /* points into seat_items, as protobuf-c wants */
+    size_t n_seats;
+} wire_types;
+
+static void wire_types_free(wire_types *w)
+{
+    free(w->types);
+    free(w->seat_items);
+    free(w->seats);
+}
+
+/* The public and generated enums have the same values but different types, so they are copied.
+ * NULL types means none. */
+static int wire_by_position(bo_client *h, const bo_ticket_type *types, size_t n, wire_types *w)
+{
+    *w = (wire_types){0};
+    if (types == NULL || n == 0)
+        return BO_OK;
+    w->types = malloc(n * sizeof *w->types);
+    if (w->types == NULL)
+        return bo_fail(h, BO_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        w->types[i] = (Boxoffice__V1__TicketType)types[i];
+    w->n_types = n;
+    return BO_OK;
+}
+
+/* fn names the public function for the message about a NULL label. NULL seat_types means none. */
+static int wire_by_seat(bo_client *h, const char *fn, const bo_seat_type *seat_types, size_t n,
+                        wire_types *w)
+{
+    *w = (wire_types){0};
+    if (seat_types == NULL || n == 0)
+        return BO_OK;
+    for (size_t i = 0; i < n; i++)
+        if (seat_types[i].seat == NULL)
+            return bo_fail(h, BO_ERR_ARGUMENT, "%s: the seat of entry %zu is NULL", fn, i);
+    w->seat_items = malloc(n * sizeof *w->seat_items);
+    w->seats = malloc(n * sizeof *w->seats);
+    if (w->seat_items == NULL || w->seats == NULL)
+        return bo_fail(h, BO_ERR_NOMEM, "out of memory"); /* the caller frees what was made */
+    for (size_t i = 0; i < n; i++) {
+        boxoffice__v1__seat_ticket_type__init(&w->seat_items[i]);
+        w->seat_items[i].seat = (char *)seat_types[i].seat;
+        w->seat_items[i].type = (Boxoffice__V1__TicketType)seat_types[i].type;
+        w->seats[i] = &w->seat_items[i];
+    }
+    w->n_seats = n;
+    return BO_OK;
+}
+
+static int quote(bo_client *h, const char *hold_id, const wire_types *w, bo_quote **out)
+{
+    Boxoffice__V1__QuoteHoldRequest m = BOXOFFICE__V1__QUOTE_HOLD_REQUEST__INIT;
+    m.hold_id = str(hold_id);
+    m.n_ticket_types = w->n_types;
+    m.ticket_types = w->types;
+    m.n_seat_types = w->n_seats;
+    m.seat_types = w->seats;
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_QUOTE_HOLD;
+    req.quote_hold = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    return deliver(h, r, !out || (*out = bo_quote_from(r->quote_hold)) != NULL);
+}
+
+int bo_quote_hold(bo_client *h, const char *hold_id, const bo_ticket_type *types,
+                  size_t type_count, bo_quote **out)
 {
     if (out)
         *out = NULL;
-    if (card == NULL)
-        return bo_fail(h, BO_ERR_ARGUMENT, "bo_purchase: card is NULL");
-    if (types == NULL)
-        type_count = 0;
-    /* The public and generated enums have the same values but different types. */
-    Boxoffice__V1__TicketType *wire_types = NULL;
-    if (type_count > 0) {
-        wire_types = malloc(type_count * sizeof *wire_types);
-        if (wire_types == NULL)
-            return bo_fail(h, BO_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; i < type_count; i++)
-            wire_types[i] = (Boxoffice__V1__TicketType)types[i];
-    }
+    wire_types w;
+    int rc = wire_by_position(h, types, type_count, &w);
+    if (rc == BO_OK)
+        rc = quote(h, hold_id, &w, out);
+    wire_types_free(&w);
+    return rc;
+}
+
+int bo_quote_hold_by_seat(bo_client *h, const char *hold_id, const bo_seat_type *seat_types,
+                          size_t count, bo_quote **out)
+{
+    if (out)
+        *out = NULL;
+    wire_types w;
+    int rc = wire_by_seat(h, "bo_quote_hold_by_seat", seat_types, count, &w);
+    if (rc == BO_OK)
+        rc = quote(h, hold_id, &w, out);
+    wire_types_free(&w);
+    return rc;
+}
+
+static int purchase(bo_client *h, const char *hold_id, const wire_types *w, const bo_card *card,
+                    const char *idempotency_key, bo_booking **out)
+{
     Boxoffice__V1__PaymentCard c = BOXOFFICE__V1__PAYMENT_CARD__INIT;
     c.number = str(card->number);
     c.exp_month = card->exp_month;
@@ -317,18 +452,50 @@ int bo_purchase(bo_client *h, const char *hold_id, const bo_ticket_type *types, 
     c.zip = str(card->zip);
     Boxoffice__V1__PurchaseRequest m = BOXOFFICE__V1__PURCHASE_REQUEST__INIT;
     m.hold_id = str(hold_id);
-    m.n_ticket_types = type_count;
-    m.ticket_types = wire_types;
+    m.n_ticket_types = w->n_types;
+    m.ticket_types = w->types;
+    m.n_seat_types = w->n_seats;
+    m.seat_types = w->seats;
     m.card = &c;
     Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
     req.call_case = BOXOFFICE__V1__REQUEST__CALL_PURCHASE;
     req.purchase = &m;
     Boxoffice__V1__Response *r;
     int rc = bo_call(h, &req, idempotency_key, &r);
-    free(wire_types);
     if (rc != BO_OK)
         return rc;
     return deliver(h, r, !out || (*out = bo_booking_from(r->purchase)) != NULL);
+}
+
+int bo_purchase(bo_client *h, const char *hold_id, const bo_ticket_type *types, size_t type_count,
+                const bo_card *card, const char *idempotency_key, bo_booking **out)
+{
+    if (out)
+        *out = NULL;
+    if (card == NULL)
+        return bo_fail(h, BO_ERR_ARGUMENT, "bo_purchase: card is NULL");
+    wire_types w;
+    int rc = wire_by_position(h, types, type_count, &w);
+    if (rc == BO_OK)
+        rc = purchase(h, hold_id, &w, card, idempotency_key, out);
+    wire_types_free(&w);
+    return rc;
+}
+
+int bo_purchase_by_seat(bo_client *h, const char *hold_id, const bo_seat_type *seat_types,
+                        size_t count, const bo_card *card, const char *idempotency_key,
+                        bo_booking **out)
+{
+    if (out)
+        *out = NULL;
+    if (card == NULL)
+        return bo_fail(h, BO_ERR_ARGUMENT, "bo_purchase_by_seat: card is NULL");
+    wire_types w;
+    int rc = wire_by_seat(h, "bo_purchase_by_seat", seat_types, count, &w);
+    if (rc == BO_OK)
+        rc = purchase(h, hold_id, &w, card, idempotency_key, out);
+    wire_types_free(&w);
+    return rc;
 }
 
 int bo_get_booking(bo_client *h, const char *code, bo_booking **out)
@@ -349,11 +516,18 @@ int bo_get_booking(bo_client *h, const char *code, bo_booking **out)
 
 int bo_list_bookings(bo_client *h, uint32_t page_size, const char *page_token, bo_bookings **out)
 {
+    return bo_list_bookings_when(h, BO_BOOKINGS_ALL, page_size, page_token, out);
+}
+
+int bo_list_bookings_when(bo_client *h, bo_booking_time when, uint32_t page_size,
+                          const char *page_token, bo_bookings **out)
+{
     if (out)
         *out = NULL;
     Boxoffice__V1__ListBookingsRequest m = BOXOFFICE__V1__LIST_BOOKINGS_REQUEST__INIT;
     m.page_size = page_size;
     m.page_token = str(page_token);
+    m.when = (Boxoffice__V1__BookingTime)when;
     Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
     req.call_case = BOXOFFICE__V1__REQUEST__CALL_LIST_BOOKINGS;
     req.list_bookings = &m;
@@ -378,4 +552,56 @@ int bo_cancel_booking(bo_client *h, const char *code, bo_booking **out)
     if (rc != BO_OK)
         return rc;
     return deliver(h, r, !out || (*out = bo_booking_from(r->cancel_booking)) != NULL);
+}
+
+int bo_rate_movie(bo_client *h, int64_t movie_id, uint32_t stars, const char *review,
+                  bo_review **out)
+{
+    if (out)
+        *out = NULL;
+    Boxoffice__V1__RateMovieRequest m = BOXOFFICE__V1__RATE_MOVIE_REQUEST__INIT;
+    m.movie_id = movie_id;
+    m.stars = stars;
+    m.review = str(review);
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_RATE_MOVIE;
+    req.rate_movie = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    return deliver(h, r, !out || (*out = bo_review_from(r->rate_movie)) != NULL);
+}
+
+int bo_delete_review(bo_client *h, int64_t movie_id)
+{
+    Boxoffice__V1__DeleteReviewRequest m = BOXOFFICE__V1__DELETE_REVIEW_REQUEST__INIT;
+    m.movie_id = movie_id;
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_DELETE_REVIEW;
+    req.delete_review = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    return deliver(h, r, 1);
+}
+
+int bo_list_reviews(bo_client *h, int64_t movie_id, uint32_t page_size, const char *page_token,
+                    bo_reviews **out)
+{
+    if (out)
+        *out = NULL;
+    Boxoffice__V1__ListReviewsRequest m = BOXOFFICE__V1__LIST_REVIEWS_REQUEST__INIT;
+    m.movie_id = movie_id;
+    m.page_size = page_size;
+    m.page_token = str(page_token);
+    Boxoffice__V1__Request req = BOXOFFICE__V1__REQUEST__INIT;
+    req.call_case = BOXOFFICE__V1__REQUEST__CALL_LIST_REVIEWS;
+    req.list_reviews = &m;
+    Boxoffice__V1__Response *r;
+    int rc = bo_call(h, &req, NULL, &r);
+    if (rc != BO_OK)
+        return rc;
+    return deliver(h, r, !out || (*out = bo_reviews_from(r->list_reviews)) != NULL);
 }

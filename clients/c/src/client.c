@@ -9,6 +9,11 @@
 static _Thread_local int connect_code;
 static _Thread_local char connect_msg[256];
 
+const char *bo_version(void)
+{
+    return BO_VERSION;
+}
+
 bo_client *bo_connect(const char *host, uint16_t port, int timeout_ms)
 {
     connect_code = BO_OK;

@@ -40,20 +40,26 @@ static char **dup_strs(char **src, size_t n, size_t *count, int *ok)
     return dst;
 }
 
+static void fill_address(bo_address *d, const Boxoffice__V1__Address *s, int *ok)
+{
+    static const Boxoffice__V1__Address empty = BOXOFFICE__V1__ADDRESS__INIT;
+    if (s == NULL)
+        s = &empty;
+    d->street = dup_str(s->street, ok);
+    d->city = dup_str(s->city, ok);
+    d->state = dup_str(s->state, ok);
+    d->zip = dup_str(s->zip, ok);
+}
+
 static void fill_theatre(bo_theatre *d, const Boxoffice__V1__Theatre *s, int *ok)
 {
     static const Boxoffice__V1__Theatre empty = BOXOFFICE__V1__THEATRE__INIT;
-    static const Boxoffice__V1__Address no_address = BOXOFFICE__V1__ADDRESS__INIT;
     if (s == NULL)
         s = &empty;
-    const Boxoffice__V1__Address *a = s->address ? s->address : &no_address;
     d->id = s->id;
     d->chain = dup_str(s->chain, ok);
     d->name = dup_str(s->name, ok);
-    d->address.street = dup_str(a->street, ok);
-    d->address.city = dup_str(a->city, ok);
-    d->address.state = dup_str(a->state, ok);
-    d->address.zip = dup_str(a->zip, ok);
+    fill_address(&d->address, s->address, ok);
     if (s->position) {
         d->position.latitude = s->position->latitude;
         d->position.longitude = s->position->longitude;
@@ -91,12 +97,17 @@ static void fill_screen(bo_screen *d, const Boxoffice__V1__Screen *s, int *ok)
 
 static void fill_movie(bo_movie *d, const Boxoffice__V1__Movie *s, int *ok)
 {
+    static const Boxoffice__V1__Movie empty = BOXOFFICE__V1__MOVIE__INIT;
+    if (s == NULL)
+        s = &empty;
     d->id = s->id;
     d->title = dup_str(s->title, ok);
     d->rating = dup_str(s->rating, ok);
     d->runtime_minutes = s->runtime_minutes;
     d->genres = dup_strs(s->genres, s->n_genres, &d->genre_count, ok);
     d->release_date = dup_str(s->release_date, ok);
+    d->average_stars = s->average_stars;
+    d->rating_count = s->rating_count;
 }
 
 static void fill_showtime(bo_showtime *d, const Boxoffice__V1__Showtime *s, int *ok)
@@ -120,22 +131,51 @@ static void fill_showtime(bo_showtime *d, const Boxoffice__V1__Showtime *s, int 
         d->prices.adult_cents = s->prices->adult_cents;
         d->prices.child_cents = s->prices->child_cents;
         d->prices.senior_cents = s->prices->senior_cents;
+        d->prices.premium_extra_cents = s->prices->premium_extra_cents;
     }
     d->capacity = s->capacity;
     d->seats_left = s->seats_left;
     d->distance_miles = s->distance_miles;
+    d->started = s->started;
+    fill_address(&d->theatre_address, s->theatre_address, ok);
+}
+
+static bo_ticket *tickets_from(Boxoffice__V1__Ticket **src, size_t n, size_t *count, int *ok)
+{
+    bo_ticket *dst = alloc_array(n, sizeof *dst, count, ok);
+    for (size_t i = 0; i < *count; i++) {
+        dst[i].seat = dup_str(src[i]->seat, ok);
+        dst[i].type = (bo_ticket_type)src[i]->type;
+        dst[i].price_cents = src[i]->price_cents;
+        dst[i].kind = (bo_seat_kind)src[i]->kind;
+    }
+    return dst;
+}
+
+static void fill_hold(bo_hold *d, const Boxoffice__V1__Hold *s, int *ok)
+{
+    d->hold_id = dup_str(s->hold_id, ok);
+    d->showtime_id = s->showtime_id;
+    d->seats = dup_strs(s->seats, s->n_seats, &d->seat_count, ok);
+    d->expires_at_ms = s->expires_at_ms;
+    fill_showtime(&d->showtime, s->showtime, ok);
+}
+
+static void fill_review(bo_review *d, const Boxoffice__V1__Review *s, int *ok)
+{
+    d->movie_id = s->movie_id;
+    d->stars = s->stars;
+    d->review = dup_str(s->review, ok);
+    d->reviewer_name = dup_str(s->reviewer_name, ok);
+    d->created_at_ms = s->created_at_ms;
+    d->updated_at_ms = s->updated_at_ms;
 }
 
 static void fill_booking(bo_booking *d, const Boxoffice__V1__Booking *s, int *ok)
 {
     d->code = dup_str(s->code, ok);
     fill_showtime(&d->showtime, s->showtime, ok);
-    d->tickets = alloc_array(s->n_tickets, sizeof *d->tickets, &d->ticket_count, ok);
-    for (size_t i = 0; i < d->ticket_count; i++) {
-        d->tickets[i].seat = dup_str(s->tickets[i]->seat, ok);
-        d->tickets[i].type = (bo_ticket_type)s->tickets[i]->type;
-        d->tickets[i].price_cents = s->tickets[i]->price_cents;
-    }
+    d->tickets = tickets_from(s->tickets, s->n_tickets, &d->ticket_count, ok);
     d->subtotal_cents = s->subtotal_cents;
     d->fees_cents = s->fees_cents;
     d->tax_cents = s->tax_cents;
@@ -146,6 +186,8 @@ static void fill_booking(bo_booking *d, const Boxoffice__V1__Booking *s, int *ok
     d->created_at_ms = s->created_at_ms;
     d->cancelled_at_ms = s->cancelled_at_ms;
     d->refunded_cents = s->refunded_cents;
+    d->tax_state = dup_str(s->tax_state, ok);
+    d->tax_rate_milli_percent = s->tax_rate_milli_percent;
 }
 
 bo_info *bo_info_from(const Boxoffice__V1__ServerInfo *s)
@@ -294,16 +336,30 @@ bo_session *bo_session_from(const Boxoffice__V1__AuthSession *s)
     return d;
 }
 
+bo_account *bo_account_from(const Boxoffice__V1__Account *s)
+{
+    bo_account *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    int ok = 1;
+    d->user_id = s->user_id;
+    d->name = dup_str(s->name, &ok);
+    d->email = dup_str(s->email, &ok);
+    d->token_expires_at_ms = s->token_expires_at_ms;
+    if (!ok) {
+        bo_account_free(d);
+        return NULL;
+    }
+    return d;
+}
+
 bo_hold *bo_hold_from(const Boxoffice__V1__Hold *s)
 {
     bo_hold *d = calloc(1, sizeof *d);
     if (d == NULL)
         return NULL;
     int ok = 1;
-    d->hold_id = dup_str(s->hold_id, &ok);
-    d->showtime_id = s->showtime_id;
-    d->seats = dup_strs(s->seats, s->n_seats, &d->seat_count, &ok);
-    d->expires_at_ms = s->expires_at_ms;
+    fill_hold(d, s, &ok);
     if (!ok) {
         bo_hold_free(d);
         return NULL;
@@ -352,6 +408,78 @@ bo_bookings *bo_bookings_from(const Boxoffice__V1__ListBookingsResponse *s)
     d->next_page_token = dup_str(s->next_page_token, &ok);
     if (!ok) {
         bo_bookings_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+bo_holds *bo_holds_from(const Boxoffice__V1__ListHoldsResponse *s)
+{
+    bo_holds *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    int ok = 1;
+    d->items = alloc_array(s->n_holds, sizeof *d->items, &d->count, &ok);
+    for (size_t i = 0; i < d->count; i++)
+        fill_hold(&d->items[i], s->holds[i], &ok);
+    if (!ok) {
+        bo_holds_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+bo_quote *bo_quote_from(const Boxoffice__V1__Quote *s)
+{
+    bo_quote *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    int ok = 1;
+    d->hold_id = dup_str(s->hold_id, &ok);
+    fill_showtime(&d->showtime, s->showtime, &ok);
+    d->tickets = tickets_from(s->tickets, s->n_tickets, &d->ticket_count, &ok);
+    d->subtotal_cents = s->subtotal_cents;
+    d->fees_cents = s->fees_cents;
+    d->tax_cents = s->tax_cents;
+    d->total_cents = s->total_cents;
+    d->tax_state = dup_str(s->tax_state, &ok);
+    d->tax_rate_milli_percent = s->tax_rate_milli_percent;
+    d->hold_expires_at_ms = s->hold_expires_at_ms;
+    if (!ok) {
+        bo_quote_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+bo_review *bo_review_from(const Boxoffice__V1__Review *s)
+{
+    bo_review *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    int ok = 1;
+    fill_review(d, s, &ok);
+    if (!ok) {
+        bo_review_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+bo_reviews *bo_reviews_from(const Boxoffice__V1__ListReviewsResponse *s)
+{
+    bo_reviews *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    int ok = 1;
+    fill_movie(&d->movie, s->movie, &ok);
+    d->items = alloc_array(s->n_reviews, sizeof *d->items, &d->count, &ok);
+    for (size_t i = 0; i < d->count; i++)
+        fill_review(&d->items[i], s->reviews[i], &ok);
+    d->total = s->total;
+    d->next_page_token = dup_str(s->next_page_token, &ok);
+    if (!ok) {
+        bo_reviews_free(d);
         return NULL;
     }
     return d;

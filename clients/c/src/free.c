@@ -10,14 +10,19 @@ static void free_strs(char **s, size_t n)
     free(s);
 }
 
+static void clear_address(bo_address *a)
+{
+    free(a->street);
+    free(a->city);
+    free(a->state);
+    free(a->zip);
+}
+
 static void clear_theatre(bo_theatre *t)
 {
     free(t->chain);
     free(t->name);
-    free(t->address.street);
-    free(t->address.city);
-    free(t->address.state);
-    free(t->address.zip);
+    clear_address(&t->address);
     free(t->time_zone);
 }
 
@@ -50,17 +55,37 @@ static void clear_showtime(bo_showtime *s)
     free(s->starts_at_local);
     free(s->time_zone);
     free(s->language);
+    clear_address(&s->theatre_address);
+}
+
+static void free_tickets(bo_ticket *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(t[i].seat);
+    free(t);
+}
+
+static void clear_hold(bo_hold *h)
+{
+    free(h->hold_id);
+    free_strs(h->seats, h->seat_count);
+    clear_showtime(&h->showtime);
+}
+
+static void clear_review(bo_review *r)
+{
+    free(r->review);
+    free(r->reviewer_name);
 }
 
 static void clear_booking(bo_booking *b)
 {
     free(b->code);
     clear_showtime(&b->showtime);
-    for (size_t i = 0; i < b->ticket_count; i++)
-        free(b->tickets[i].seat);
-    free(b->tickets);
+    free_tickets(b->tickets, b->ticket_count);
     free(b->card_brand);
     free(b->card_last4);
+    free(b->tax_state);
 }
 
 void bo_info_free(bo_info *info)
@@ -137,13 +162,31 @@ void bo_session_free(bo_session *s)
     free(s);
 }
 
+void bo_account_free(bo_account *a)
+{
+    if (a == NULL)
+        return;
+    free(a->name);
+    free(a->email);
+    free(a);
+}
+
 void bo_hold_free(bo_hold *hold)
 {
     if (hold == NULL)
         return;
-    free(hold->hold_id);
-    free_strs(hold->seats, hold->seat_count);
+    clear_hold(hold);
     free(hold);
+}
+
+void bo_holds_free(bo_holds *holds)
+{
+    if (holds == NULL)
+        return;
+    for (size_t i = 0; i < holds->count; i++)
+        clear_hold(&holds->items[i]);
+    free(holds->items);
+    free(holds);
 }
 
 void bo_released_free(bo_released *r)
@@ -171,4 +214,35 @@ void bo_bookings_free(bo_bookings *b)
     free(b->items);
     free(b->next_page_token);
     free(b);
+}
+
+void bo_quote_free(bo_quote *q)
+{
+    if (q == NULL)
+        return;
+    free(q->hold_id);
+    clear_showtime(&q->showtime);
+    free_tickets(q->tickets, q->ticket_count);
+    free(q->tax_state);
+    free(q);
+}
+
+void bo_review_free(bo_review *r)
+{
+    if (r == NULL)
+        return;
+    clear_review(r);
+    free(r);
+}
+
+void bo_reviews_free(bo_reviews *r)
+{
+    if (r == NULL)
+        return;
+    clear_movie(&r->movie);
+    for (size_t i = 0; i < r->count; i++)
+        clear_review(&r->items[i]);
+    free(r->items);
+    free(r->next_page_token);
+    free(r);
 }

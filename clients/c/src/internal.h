@@ -58,9 +58,14 @@ bo_showtimes *bo_showtimes_from(const Boxoffice__V1__SearchShowtimesResponse *pb
 bo_screens *bo_screens_from(const Boxoffice__V1__ListScreensResponse *pb);
 bo_seat_map *bo_seat_map_from(const Boxoffice__V1__SeatMap *pb);
 bo_session *bo_session_from(const Boxoffice__V1__AuthSession *pb);
+bo_account *bo_account_from(const Boxoffice__V1__Account *pb);
 bo_hold *bo_hold_from(const Boxoffice__V1__Hold *pb);
+bo_holds *bo_holds_from(const Boxoffice__V1__ListHoldsResponse *pb);
 bo_released *bo_released_from(const Boxoffice__V1__ReleaseHoldResponse *pb);
 bo_booking *bo_booking_from(const Boxoffice__V1__Booking *pb);
 bo_bookings *bo_bookings_from(const Boxoffice__V1__ListBookingsResponse *pb);
+bo_quote *bo_quote_from(const Boxoffice__V1__Quote *pb);
+bo_review *bo_review_from(const Boxoffice__V1__Review *pb);
+bo_reviews *bo_reviews_from(const Boxoffice__V1__ListReviewsResponse *pb);
 
 #endif
