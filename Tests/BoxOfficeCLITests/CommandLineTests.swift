@@ -101,7 +101,7 @@ struct CommandLineTests {
             let seats = try await boxoffice(["seats", "--showtime", id], server: server)
             #expect(seats.status == 0)
             #expect(seats.output.contains("SCREEN"))
-            #expect(seats.output.contains("o available"))
+            #expect(seats.output.contains("o standard $"))
         }
     }
 
