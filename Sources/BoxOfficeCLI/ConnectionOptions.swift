@@ -67,6 +67,17 @@ struct ConnectionOptions: ParsableArguments {
             print(render(), terminator: "")
         }
     }
+
+    /// Like `output(_:render:)` for several answers: with --json one answer prints as itself, more
+    /// as a JSON array of them in order.
+    func output(_ messages: [some SwiftProtobuf.Message], render: () -> String) throws {
+        if json {
+            let objects = try messages.map { try $0.jsonString() }
+            print(objects.count == 1 ? objects[0] : "[" + objects.joined(separator: ",") + "]")
+        } else {
+            print(render(), terminator: "")
+        }
+    }
 }
 
 /// A location option's text as a wire `Location`; a malformed or non-US place is a usage error.

@@ -53,11 +53,12 @@ func miles(_ value: Double) -> String {
 }
 
 /// The line under a page: which results it showed ("6–9 of 9") and how to ask for the next page.
-/// `pageToken` is the token this page was asked with ("" for the first page).
-func pageFooter(shown: Int, total: UInt32, pageToken: String, nextToken: String) -> String {
+/// `pageToken` is the token this page was asked with ("" for the first page); `nextFlags` are options
+/// the next page needs besides its token (e.g. "--upcoming ").
+func pageFooter(shown: Int, total: UInt32, pageToken: String, nextToken: String, nextFlags: String = "") -> String {
     let first = (PageRequest.offset(ofToken: pageToken) ?? 0) + 1
     let range = shown == 0 ? "0" : shown == 1 ? "\(first)" : "\(first)–\(first + shown - 1)"
     return nextToken.isEmpty
         ? "\(range) of \(total)\n"
-        : "\(range) of \(total); next page: --page-token \(nextToken)\n"
+        : "\(range) of \(total); next page: \(nextFlags)--page-token \(nextToken)\n"
 }
