@@ -118,6 +118,15 @@ extension CommandLineTests {
             let theirRowC = try #require(theirs.output.split(separator: "\n").first { $0.hasPrefix("C ") })
             #expect(theirRowC.filter { $0 == "h" }.count == 2, "\(theirRowC)")
             #expect(!theirs.output.contains("*"))
+            // A token the server refuses (UNAUTHENTICATED) draws the map without marks.
+            let refused = try TestCatalogue.makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: refused) }
+            let tokens = refused.appendingPathComponent("boxoffice/tokens")
+            try FileManager.default.createDirectory(at: tokens, withIntermediateDirectories: true)
+            try Data("not-a-token".utf8).write(to: tokens.appendingPathComponent("127.0.0.1_\(server.port)"))
+            let unknown = try await boxoffice(["seats", "--showtime", showtime], server: server, configHome: refused.path)
+            #expect(unknown.status == 0, "\(unknown.errors)")
+            #expect(!unknown.output.contains("*"))
             // The JSON is the seat map alone.
             let json = try object(try await boxoffice(["seats", "--showtime", showtime, "--json"], server: server, configHome: home.path).output)
             #expect(json["screen"] != nil && json["showtime"] != nil)
