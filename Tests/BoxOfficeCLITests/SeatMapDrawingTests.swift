@@ -143,6 +143,14 @@ struct SeatMapDrawingTests {
         #expect(!SeatMapDrawing(map).render().contains("yours"))
     }
 
+    @Test func aScreenWithoutSeatsDrawsNoNumbers() throws {
+        var map = try seatMap("")
+        map.screen.rows = []
+        let drawing = SeatMapDrawing(map).render()
+        #expect(!drawing.split(separator: "\n").contains { $0.hasSuffix(" ") }, "\(drawing)")
+        #expect(drawing.hasSuffix("0 available, 0 held, 0 sold of 0\n"))
+    }
+
     @Test func aStartedShowSaysSo() throws {
         var map = try seatMap(layout(rows: 2, sections: [4]))
         map.showtime.started = true

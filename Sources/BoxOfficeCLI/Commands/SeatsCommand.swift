@@ -89,7 +89,7 @@ struct SeatMapDrawing {
         let right = max(2, area - screenLabel.count - left)
         text += lead + String(repeating: "=", count: left) + screenLabel + String(repeating: "=", count: right) + "\n\n"
 
-        let numbers = numberLines(cell: cell)
+        let numbers = columns == 0 ? [] : numberLines(cell: cell)
         text += numbers.map { lead + $0 + "\n" }.joined()
         for row in rows {
             var cells = Array(repeating: " ", count: area)
@@ -97,7 +97,7 @@ struct SeatMapDrawing {
                 cells[Int(seat.column) * cell + cell - 1] = symbol(seat)
             }
             let label = row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
-            text += "\(label) \(cells.joined()) \(row.label)\n"
+            text += "\(label) \(cells.joined()) \(row.label)".trimmingTrailingSpaces() + "\n"
         }
         text += numbers.map { lead + $0 + "\n" }.joined()
         return text + "\n" + legend()
