@@ -56,8 +56,10 @@ struct BoxOfficeCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self, TheatresCommand.self, MoviesCommand.self,
             ShowtimesCommand.self, ScreensCommand.self, SeatsCommand.self,
-            SignUpCommand.self, SignInCommand.self, HoldCommand.self, ReleaseCommand.self,
+            SignUpCommand.self, SignInCommand.self, SignOutCommand.self, WhoAmICommand.self,
+            HoldCommand.self, HoldsCommand.self, ReleaseCommand.self, QuoteCommand.self,
             PurchaseCommand.self, BookingsCommand.self, BookingCommand.self, CancelCommand.self,
+            RateCommand.self, ReviewsCommand.self,
         ]
     )
 }

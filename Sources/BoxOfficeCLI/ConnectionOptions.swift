@@ -101,6 +101,12 @@ func parseLocation(_ text: String) throws -> Boxoffice_V1_Location {
     }
 }
 
+/// Checks a --radius option against the server's range, naming the option (the server would name its field).
+func checkRadius(_ miles: Double?) throws {
+    guard let miles else { return }
+    guard miles.isFinite, miles > 0, miles <= 100 else { throw ValidationError("--radius must be more than 0 and at most 100 miles, not \(miles)") }
+}
+
 /// Checks a YYYY-MM-DD option.
 func parseDate(_ text: String?) throws -> String {
     guard let text else { return "" }

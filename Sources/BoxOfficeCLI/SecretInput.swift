@@ -8,6 +8,10 @@ import Musl
 import Darwin
 #endif
 
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
 /// Passwords and cards, read so that they never land in `ps`, shell history or the screen: from a
 /// prompt without echo when standard input is a terminal, else one line of standard input (for
 /// scripts and pipes). There is no option to pass them as arguments.
@@ -22,6 +26,12 @@ enum SecretInput {
             throw ValidationError("no password: type it at the prompt, or give it as one line on standard input")
         }
         return secret
+    }
+
+    /// Asks a yes/no question on the terminal; only "y" or "yes" is yes.
+    static func confirm(_ question: String) throws -> Bool {
+        let answer = try prompted(question, echo: true) ?? ""
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
     /// A payment card as typed by its holder.
@@ -64,7 +74,18 @@ enum SecretInput {
         guard parts.count == 2, let month = UInt32(parts[0]), (1...12).contains(month), let year = UInt32(parts[1]),
               parts[1].count == 2 || parts[1].count == 4
         else { throw ValidationError("the card's expiry must be MM/YY, e.g. 09/29") }
-        return Card(number: number, expiryMonth: month, expiryYear: year, cvc: cvc, zip: zip)
+        // The server checks the card fully; these catch typing slips with the words the buyer saw.
+        let digits = number.filter { $0 != " " && $0 != "-" }
+        guard (12...19).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else {
+            throw ValidationError("the card number must be 12 to 19 digits")
+        }
+        guard (3...4).contains(cvc.count), cvc.allSatisfy(\.isASCIIDigit) else {
+            throw ValidationError("the card's security code (CVC) must be 3 or 4 digits")
+        }
+        guard zip.count == 5, zip.allSatisfy(\.isASCIIDigit) else {
+            throw ValidationError("the billing ZIP code must be 5 digits")
+        }
+        return Card(number: digits, expiryMonth: month, expiryYear: year, cvc: cvc, zip: zip)
     }
 
     /// Writes `prompt` to standard error and reads a line from the terminal, echo off when asked;

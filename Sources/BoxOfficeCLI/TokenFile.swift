@@ -35,3 +35,11 @@ struct TokenFile {
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     }
 }
+
+extension TokenFile {
+    /// Forgets the saved token (signed out); no file is fine.
+    func remove() throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        try FileManager.default.removeItem(atPath: path)
+    }
+}

@@ -1648,7 +1648,8 @@ public nonisolated struct Boxoffice_V1_AuthSession: Sendable {
   public init() {}
 }
 
-/// Ends the session of the call's token: the token is refused by every call from then on.
+/// Ends the session of the call's token: every call that needs a token refuses it from then on
+/// (calls that need none, such as the searches, go on ignoring it).
 public nonisolated struct Boxoffice_V1_SignOutRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for

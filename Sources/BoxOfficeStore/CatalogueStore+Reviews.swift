@@ -1,4 +1,4 @@
-public import BoxOfficeCore
+import BoxOfficeCore
 import GRDB
 
 /// One user's rating of a movie, with an optional review, as stored.

@@ -22,6 +22,8 @@ struct SecretPromptTests {
         var environment = ProcessInfo.processInfo.environment
         environment["BOXOFFICE_SERVER"] = "\(server.host):\(server.port)"
         environment["XDG_CONFIG_HOME"] = configHome
+        // Times left are measured from the test server's clock.
+        environment["BOXOFFICE_NOW_MS"] = "\(Int64(TestCatalogue.now.timeIntervalSince1970 * 1000))"
         process.environment = environment
         let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
         process.standardInput = terminal
@@ -89,7 +91,16 @@ struct SecretPromptTests {
                                       answers: [])
             let holdID = try #require(hold.screen.components(separatedBy: "hold id: ").last?
                 .trimmingCharacters(in: .whitespacesAndNewlines))
+            // On a terminal the quote comes first, and nothing is bought unless the buyer says yes.
+            let declined = try onTerminal(["purchase", "--hold", holdID], server: server, configHome: home.path,
+                                          answers: [("? [y/N] ", "n")])
+            #expect(declined.status == 11, "\(declined.screen)")  // CANCELLED
+            #expect(declined.screen.contains("tax IL 6.25%"), "\(declined.screen)")
+            #expect(declined.screen.contains("(in 5:00)"), "\(declined.screen)")
+            #expect(declined.screen.contains("CANCELLED: nothing was bought; hold \(holdID) keeps its seats"))
+            #expect(!declined.screen.contains("Card number: "))
             let bought = try onTerminal(["purchase", "--hold", holdID], server: server, configHome: home.path, answers: [
+                ("? [y/N] ", "y"),
                 ("Card number: ", "4242424242424242"), ("Expiry (MM/YY): ", "12/30"),
                 ("Security code (CVC): ", "321"), ("Billing ZIP code: ", "60601"),
             ])
@@ -98,6 +109,18 @@ struct SecretPromptTests {
             #expect(!bought.screen.contains("4242424242424242"), "the card number was echoed")
             #expect(!bought.screen.contains("321\r"), "the security code was echoed")
             #expect(bought.screen.contains("12/30"), "the expiry is echoed, as on a paper form")
+            let total = try #require(bought.screen.components(separatedBy: "  total ").dropFirst().first?.prefix { $0 == "$" || $0 == "." || $0.isNumber })
+            #expect(bought.screen.contains("Pay \(total)? [y/N] "), "the question names the quote's total")
+
+            // --yes asks nothing before the card.
+            let again = try onTerminal(["hold", "--showtime", "\(showtime)", "--seats", "D5"], server: server, configHome: home.path, answers: [])
+            let secondHold = try #require(again.screen.components(separatedBy: "hold id: ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+            let quick = try onTerminal(["purchase", "--hold", secondHold, "--yes"], server: server, configHome: home.path, answers: [
+                ("Card number: ", "4242424242424242"), ("Expiry (MM/YY): ", "12/30"),
+                ("Security code (CVC): ", "321"), ("Billing ZIP code: ", "60601"),
+            ])
+            #expect(quick.status == 0, "\(quick.screen)")
+            #expect(!quick.screen.contains("[y/N]"))
         }
     }
 }

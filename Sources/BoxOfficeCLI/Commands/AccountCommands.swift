@@ -1,9 +1,11 @@
 import ArgumentParser
+import BoxOfficeCore
 import BoxOfficeProto
 import Foundation
 
 private func describe(_ session: Boxoffice_V1_AuthSession, verb: String, file: TokenFile) -> String {
-    let expires = Date(timeIntervalSince1970: TimeInterval(session.expiresAtMs) / 1000)
+    // A token has no theatre, so its expiry is in this machine's zone.
+    let expires = HumanTime.expiry(ms: session.expiresAtMs, zone: nil, nowMs: HumanTime.nowMs)
     return "\(verb) as \(session.name) <\(session.email)> (user \(session.userID)); token saved to \(file.path), valid until \(expires)\n"
 }
 
@@ -60,5 +62,43 @@ struct SignInCommand: AsyncParsableCommand {
         let file = try connection.tokenFile()
         try file.save(session.token)
         try connection.output(session) { describe(session, verb: "signed in", file: file) }
+    }
+}
+
+struct SignOutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signout", abstract: "Sign out: the server refuses this token from now on, and it is deleted here.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let file = try connection.tokenFile()
+        guard !file.load().isEmpty else {
+            throw ValidationError("not signed in to \(try connection.endpoint().host):\(try connection.endpoint().port): nothing to sign out")
+        }
+        do {
+            let answer = try await connection.withClient { try await $0.signOut(options: connection.callOptions) }
+            try file.remove()
+            try connection.output(answer) { "signed out; the token is revoked and \(file.path) is deleted\n" }
+        } catch let error as BoxOfficeError where error.code == .unauthenticated {
+            // Expired or already revoked: it is of no use to anyone, so forget it too.
+            try file.remove()
+            throw BoxOfficeError(.unauthenticated, "\(error.message) (the stale token at \(file.path) is deleted)")
+        }
+    }
+}
+
+struct WhoAmICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whoami", abstract: "Show which account this server's saved token signs in as, and until when.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let account = try await connection.withClient { try await $0.whoAmI(options: connection.callOptions) }
+        try connection.output(account) {
+            let expires = HumanTime.expiry(ms: account.tokenExpiresAtMs, zone: nil, nowMs: HumanTime.nowMs)
+            return "\(account.name) <\(account.email)> (user \(account.userID)); token valid until \(expires)\n"
+        }
     }
 }

@@ -53,11 +53,46 @@ struct HoldCommand: AsyncParsableCommand {
         }
         let result = try await connection.withClient { try await $0.call(.holdSeats(request), options: connection.callOptions) }
         guard case .holdSeats(let hold) = result else { return }
-        try connection.output(hold) {
-            let expires = Date(timeIntervalSince1970: TimeInterval(hold.expiresAtMs) / 1000)
-            return "held \(hold.seats.joined(separator: ", ")) of showtime \(hold.showtimeID) until \(expires)\nhold id: \(hold.holdID)\n"
+        try connection.output(hold) { describe(hold, nowMs: HumanTime.nowMs) }
+    }
+}
+
+struct HoldsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "holds", abstract: "List your holds that still keep their seats, soonest expiry first (needs signin).")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let answer = try await connection.withClient { try await $0.listHolds(options: connection.callOptions) }
+        try connection.output(answer) {
+            guard !answer.holds.isEmpty else { return "no live holds\n" }
+            let now = HumanTime.nowMs
+            var table = TextTable(["HOLD", "SEATS", "MOVIE", "THEATRE", "STARTS", "EXPIRES"])
+            for hold in answer.holds {
+                let show = hold.showtime
+                table.append([hold.holdID, hold.seats.joined(separator: ","), show.movieTitle, show.theatreName,
+                              HumanTime.local(ms: show.startsAtMs, zone: show.timeZone),
+                              HumanTime.timeLeft(untilMs: hold.expiresAtMs, nowMs: now)])
+            }
+            return table.render()
         }
     }
+}
+
+/// A new hold as its buyer reads it: which seats, of what, and until when.
+func describe(_ hold: Boxoffice_V1_Hold, nowMs: Int64) -> String {
+    let show = hold.showtime
+    let what = show.movieTitle.isEmpty
+        ? "showtime \(hold.showtimeID)"
+        : "\(show.movieTitle) at \(show.theatreName), \(show.screenName), \(HumanTime.local(ms: show.startsAtMs, zone: show.timeZone))"
+    // The id comes last, on a line of its own, for scripts that take the last word.
+    return """
+        held \(hold.seats.joined(separator: ", ")) for \(what)
+        expires \(HumanTime.expiry(ms: hold.expiresAtMs, zone: show.timeZone, nowMs: nowMs))
+        hold id: \(hold.holdID)
+
+        """
 }
 
 struct ReleaseCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BoxOfficeProto
+import Foundation
 
 struct MoviesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,7 @@ struct MoviesCommand: AsyncParsableCommand {
         if let near { _ = try parseLocation(near) }
         _ = try parseDate(date)
         if date != nil && near == nil { throw ValidationError("--date needs --near") }
+        try checkRadius(radius)
     }
 
     func run() async throws {
@@ -38,10 +40,11 @@ struct MoviesCommand: AsyncParsableCommand {
         }
         let answer = try await connection.withClient { try await $0.searchMovies(request, options: connection.callOptions) }
         try connection.output(answer) {
-            var table = TextTable(["ID", "TITLE", "RATED", "RUNTIME", "GENRES", "RELEASED"], rightAligned: [0, 3])
+            var table = TextTable(["ID", "TITLE", "RATED", "RUNTIME", "GENRES", "RELEASED", "STARS"], rightAligned: [0, 3])
             for movie in answer.movies {
+                let stars = movie.ratingCount == 0 ? "-" : String(format: "%.1f (%d)", movie.averageStars, movie.ratingCount)
                 table.append(["\(movie.id)", movie.title, movie.rating, "\(movie.runtimeMinutes) min",
-                              movie.genres.joined(separator: ", "), movie.releaseDate])
+                              movie.genres.joined(separator: ", "), movie.releaseDate, stars])
             }
             return table.render() + pageFooter(shown: answer.movies.count, total: answer.total, pageToken: page.pageToken ?? "", nextToken: answer.nextPageToken)
         }

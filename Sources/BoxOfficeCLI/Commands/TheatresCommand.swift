@@ -22,6 +22,7 @@ struct TheatresCommand: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func validate() throws {
+        try checkRadius(radius)
         _ = try parseLocation(near)
         _ = try parseDate(date)
         if date != nil && movie == nil { throw ValidationError("--date needs --movie") }
