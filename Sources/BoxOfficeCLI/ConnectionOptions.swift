@@ -101,6 +101,12 @@ func parseLocation(_ text: String) throws -> Boxoffice_V1_Location {
     }
 }
 
+/// Checks an id option, naming the option (the server would name its wire field).
+func checkID(_ id: Int64?, option: String) throws {
+    guard let id else { return }
+    guard id > 0 else { throw ValidationError("\(option) must be a positive id, not \(id)") }
+}
+
 /// Checks a --radius option against the server's range, naming the option (the server would name its field).
 func checkRadius(_ miles: Double?) throws {
     guard let miles else { return }

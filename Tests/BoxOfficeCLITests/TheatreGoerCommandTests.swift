@@ -69,7 +69,7 @@ extension CommandLineTests {
         }
     }
 
-    @Test func cardTyposAreCaughtWithTheWordsTheBuyerSaw() async throws {
+    @Test func typingSlipsAreCaughtWithTheWordsTheUserTyped() async throws {
         for (line, message) in [("4242 4242 4242 4242 12/30 12 10001", "security code (CVC) must be 3 or 4 digits"),
                                 ("4242 12/30 123 10001", "card number must be 12 to 19 digits"),
                                 ("4242424242424242 12/30 123 1000", "billing ZIP code must be 5 digits")] {
@@ -80,6 +80,16 @@ extension CommandLineTests {
         let radius = try await boxoffice(["theatres", "--near", "10001", "--radius", "500"])
         #expect(radius.status == 2)
         #expect(radius.errors.contains("--radius must be more than 0 and at most 100 miles"))
+        // Options are named as typed, not as the wire's fields (showtime_id, theatre_id, radius_miles).
+        for (arguments, message) in [(["seats", "--showtime", "0"], "--showtime must be a positive id, not 0"),
+                                     (["hold", "--showtime", "0", "--seats", "A1"], "--showtime must be a positive id, not 0"),
+                                     (["screens", "--theatre", "0"], "--theatre must be a positive id, not 0"),
+                                     (["showtimes", "--theatre", "3", "--movie", "0"], "--movie must be a positive id, not 0"),
+                                     (["reviews", "0"], "the movie id must be a positive id, not 0")] {
+            let result = try await boxoffice(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.errors.contains(message), "\(result.errors)")
+        }
     }
 
     @Test func whoamiAndSignoutEndTheSessionOnTheServerAndHere() async throws {

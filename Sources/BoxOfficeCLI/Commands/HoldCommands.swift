@@ -22,6 +22,7 @@ struct HoldCommand: AsyncParsableCommand {
     var kind: String = "standard"
 
     func validate() throws {
+        try checkID(showtime, option: "--showtime")
         switch (seats, best) {
         case (nil, nil): throw ValidationError("say which seats: --seats F11,F12, or --best N for the best N together")
         case (.some, .some): throw ValidationError("give --seats or --best, not both")

@@ -25,7 +25,7 @@ struct RateCommand: AsyncParsableCommand {
     var delete = false
 
     func validate() throws {
-        guard movie > 0 else { throw ValidationError("the movie id must be positive, not \(movie)") }
+        try checkID(movie, option: "the movie id")
         if delete {
             guard stars == nil, review == nil else { throw ValidationError("--delete takes no --stars or --review") }
             return
@@ -68,6 +68,10 @@ struct ReviewsCommand: AsyncParsableCommand {
     var movie: Int64
 
     @OptionGroup var page: PageOptions
+
+    func validate() throws {
+        try checkID(movie, option: "the movie id")
+    }
 
     func run() async throws {
         let request = Boxoffice_V1_ListReviewsRequest.with {

@@ -12,6 +12,10 @@ struct ScreensCommand: AsyncParsableCommand {
 
     @OptionGroup var page: PageOptions
 
+    func validate() throws {
+        try checkID(theatre, option: "--theatre")
+    }
+
     func run() async throws {
         let request = Boxoffice_V1_ListScreensRequest.with {
             $0.theatreID = theatre

@@ -17,6 +17,10 @@ struct SeatsCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A showtime id (see `boxoffice showtimes`).", valueName: "showtime-id"))
     var showtime: Int64
 
+    func validate() throws {
+        try checkID(showtime, option: "--showtime")
+    }
+
     func run() async throws {
         let request = Boxoffice_V1_GetSeatMapRequest.with { $0.showtimeID = showtime }
         let (map, yours) = try await connection.withClient { client in

@@ -40,6 +40,9 @@ struct ShowtimesCommand: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func validate() throws {
+        try checkID(theatre, option: "--theatre")
+        try checkID(movie, option: "--movie")
+        try checkRadius(radius)
         if let near { _ = try parseLocation(near) }
         _ = try parseDate(date)
         if theatre == nil && near == nil { throw ValidationError("give --theatre or --near") }

@@ -23,6 +23,7 @@ struct TheatresCommand: AsyncParsableCommand {
 
     func validate() throws {
         try checkRadius(radius)
+        try checkID(movie, option: "--movie")
         _ = try parseLocation(near)
         _ = try parseDate(date)
         if date != nil && movie == nil { throw ValidationError("--date needs --movie") }
