@@ -1,9 +1,37 @@
 #!/usr/bin/env bash
-# Every test: the Swift suites (a real server on loopback, real SQLite files, the CLI and the
-# boxofficed process), then the C client's tests against the boxofficed those built, once plainly
-# and once under valgrind.
+# Every test: the Swift suites (a real server on loopback, real SQLite files, a throwaway PostgreSQL,
+# the CLI and the boxofficed process), then the C client's tests against the boxofficed those
+# built, once plainly and once under valgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The PostgreSQL store's tests use BOXOFFICE_TEST_POSTGRES_URL. Unless it is given, start a
+# throwaway server in a temporary directory and remove it on exit, also when a test fails or the
+# run is interrupted. Without PostgreSQL installed those tests skip (CI always installs it).
+if [ -z "${BOXOFFICE_TEST_POSTGRES_URL:-}" ]; then
+  pg_dir="$(mktemp -d)"
+  stop_postgres() {
+    scripts/postgres.sh down --dir "$pg_dir" --remove ||
+      echo "warning: could not stop the test PostgreSQL in $pg_dir" >&2
+  }
+  trap stop_postgres EXIT
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  pg_status=0
+  scripts/postgres.sh up --dir "$pg_dir" || pg_status=$?
+  if [ "$pg_status" -eq 0 ]; then
+    # shellcheck source=/dev/null # written by scripts/postgres.sh up
+    BOXOFFICE_TEST_POSTGRES_URL="$(set -a && . "$pg_dir/postgres.env" && printf '%s' "$BOXOFFICE_DATABASE_URL")"
+    export BOXOFFICE_TEST_POSTGRES_URL
+  elif [ "$pg_status" -eq 3 ]; then
+    echo "warning: PostgreSQL 15 is not installed (apt-get install postgresql): running without it," \
+      "so the PostgreSQL store's tests skip" >&2
+  else
+    echo "could not start the test PostgreSQL (see above)" >&2
+    exit "$pg_status"
+  fi
+fi
 
 swift test "$@"
 BOXOFFICED="$(swift build --show-bin-path)/boxofficed"
