@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Generated swift-protobuf messages for proto/boxoffice.proto; nothing else.
@@ -66,6 +67,18 @@ let package = Package(
             ],
             exclude: ["Resources/us-zipcodes-ATTRIBUTION.md"],
             resources: [.copy("Resources/us-zipcodes.csv")],
+            swiftSettings: strict
+        ),
+        // The PostgreSQL store through postgres-nio: the same store protocols as SQLite's, for a
+        // database several nodes share; its schema migrations and the catalogue loader (COPY).
+        .target(
+            name: "BoxOfficePostgres",
+            dependencies: [
+                "BoxOfficeCore", "BoxOfficeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         // The guard's decisions: per-client GCRA rate limits, bot scores, bounded client tables,
@@ -138,6 +151,8 @@ let package = Package(
             name: "BoxOfficeTesting",
             dependencies: [
                 "BoxOfficeServer", "BoxOfficeBooking", "BoxOfficeGuard", "BoxOfficeCore", "BoxOfficeStore", "BoxOfficeClient",
+                "BoxOfficePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -146,7 +161,8 @@ let package = Package(
         .executableTarget(
             name: "boxofficed",
             dependencies: [
-                "BoxOfficeServer", "BoxOfficeGuard", "BoxOfficeStore",
+                "BoxOfficeServer", "BoxOfficeGuard", "BoxOfficeStore", "BoxOfficePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -190,6 +206,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BoxOfficeStoreTests", dependencies: ["BoxOfficeStore", "BoxOfficeCore"]),
+        .testTarget(
+            name: "BoxOfficePostgresTests",
+            dependencies: [
+                "BoxOfficePostgres", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "BoxOfficeGuardTests", dependencies: ["BoxOfficeGuard", "BoxOfficeCore"]),
         .testTarget(
             name: "BoxOfficeBookingTests",

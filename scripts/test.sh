@@ -34,6 +34,14 @@ if [ -z "${BOXOFFICE_TEST_POSTGRES_URL:-}" ]; then
 fi
 
 swift test "$@"
+# The server's call tests again, each on a fresh PostgreSQL database instead of a SQLite file.
+# Left out: suites that read the server's SQLite file directly (housekeeping), and the 400-call
+# shutdown race, which measures a debug build's speed rather than the store.
+if [ -n "${BOXOFFICE_TEST_POSTGRES_URL:-}" ]; then
+  echo "==> the server's call tests on PostgreSQL"
+  BOXOFFICE_TEST_STORE=postgres swift test --skip-build --filter BoxOfficeServerTests \
+    --skip 'HousekeepingTests|shutdownAnswersEveryCallAlreadyInFlight' "$@"
+fi
 BOXOFFICED="$(swift build --show-bin-path)/boxofficed"
 export BOXOFFICED
 make -C clients/c test

@@ -11,11 +11,19 @@ import NIOHTTP1
 import NIOPosix
 public import ServiceLifecycle
 
+/// Where the server keeps its data.
+public enum StoreBackend: Sendable {
+    /// A SQLite file, read and written on the server's blocking pool.
+    case sqlite(CatalogueStore)
+    /// A store with connections of its own (PostgreSQL), run by the caller as a service beside the server.
+    case connected(any TicketStore)
+}
+
 /// The BoxOffice server as a ServiceLifecycle `Service`: listens, serves calls, and on graceful
 /// shutdown stops accepting, lets in-flight calls finish within the grace period, then closes.
 public final class BoxOfficeService: Service {
     private let configuration: ServerConfiguration
-    private let store: CatalogueStore
+    private let store: StoreBackend
     private let clock: any TimeSource
     private let paymentGateway: any PaymentGateway
     private let schedule: HousekeepingSchedule
@@ -27,14 +35,14 @@ public final class BoxOfficeService: Service {
     private let metricsAddressPromise: EventLoopPromise<SocketAddress?>
 
     /// - Parameters:
-    ///   - store: the SQLite database; the server reads and writes it on its blocking pool.
+    ///   - store: the SQLite database (read and written on the server's blocking pool) or a connected store.
     ///   - clock: the wall clock decides "today" in each time zone and when holds expire; the
     ///     monotonic clock measures rate limits and bot scores.
     ///   - paymentGateway: where purchases are charged and cancellations refunded.
     ///   - schedule: when the housekeeping services (hold reaper, key expiry) do their rounds.
     public init(
         configuration: ServerConfiguration,
-        store: CatalogueStore,
+        store: StoreBackend,
         clock: any TimeSource = SystemTimeSource(),
         paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
         schedule: HousekeepingSchedule = .realTime,
@@ -102,7 +110,10 @@ public final class BoxOfficeService: Service {
     /// Runs the housekeeping services beside the accept loop, as child tasks: they stop on graceful
     /// shutdown (and are cancelled if the accept loop ends first).
     private func serve(pool: BlockingPool) async throws {
-        let store = SQLiteStore(database: self.store, pool: pool)
+        let store: any TicketStore = switch self.store {
+        case .sqlite(let database): SQLiteStore(database: database, pool: pool)
+        case .connected(let store): store
+        }
         // Every zone the catalogue names is looked up now: an unknown one stops the start, not a call.
         let localTime = try LocalTime(preloading: try await store.timeZoneNames())
         let components = try ServerComponents(

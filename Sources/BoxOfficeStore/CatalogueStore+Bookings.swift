@@ -67,6 +67,11 @@ public enum BookingPeriod: Sendable, Hashable {
 public struct IdempotencyRecord: Sendable, Hashable {
     public var requestDigest: String
     public var bookingCode: String
+
+    public init(requestDigest: String, bookingCode: String) {
+        self.requestDigest = requestDigest
+        self.bookingCode = bookingCode
+    }
 }
 
 /// Bookings, their tickets and the idempotency keys of purchases.

@@ -26,15 +26,8 @@ extension CatalogueStore {
             }
         }
         return try dbPool.read { db in
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
-            var hits: [TheatreHit] = []
-            while let row = try rows.next() {
-                let theatre = TheatreRecord(row: row)
-                let distance = point.distanceInMiles(to: theatre.coordinate)
-                if distance <= radiusMiles { hits.append(TheatreHit(theatre: theatre, distanceMiles: distance)) }
-            }
-            hits.sort { ($0.distanceMiles, $0.theatre.id) < ($1.distanceMiles, $1.theatre.id) }
-            return hits
+            let candidates = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(TheatreRecord.init(row:))
+            return Places.nearest(candidates, to: point, radiusMiles: radiusMiles)
         }
     }
 

@@ -7,6 +7,13 @@ public struct UserRecord: Sendable, Hashable {
     public var email: String
     public var name: String
     public var passwordHash: String
+
+    public init(id: Int64, email: String, name: String, passwordHash: String) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.passwordHash = passwordHash
+    }
 }
 
 extension CatalogueStore {

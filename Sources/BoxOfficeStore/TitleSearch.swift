@@ -2,7 +2,7 @@ import Foundation
 
 /// The word matching behind movie title search: how typed text becomes words, and which index
 /// words a mistyped word may stand for.
-enum TitleSearch {
+public enum TitleSearch {
     /// Lower-case, diacritic-free alphanumeric words, the same as FTS5's `unicode61 remove_diacritics 2`.
     static func words(_ text: String) -> [String] {
         text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
@@ -63,5 +63,29 @@ enum TitleSearch {
             rest = rest[rest.index(after: index)...]
         }
         return true
+    }
+}
+
+extension TitleSearch {
+    /// `movies` whose titles match `title` as the SQLite store's full-text search matches them, for
+    /// a store without one: every typed word a prefix of a title word first (shorter titles
+    /// first), then titles that match once typed words are read as typos or abbreviations.
+    public static func rank(_ movies: [MovieRecord], matching title: String) -> [MovieRecord] {
+        let typed = words(title)
+        guard !typed.isEmpty else { return movies }
+        var scored: [(movie: MovieRecord, cost: Int)] = []
+        for movie in movies {
+            let titleWords = words(movie.title)
+            var total = 0
+            var matches = true
+            for word in typed {
+                guard let best = titleWords.compactMap({ cost(typed: word, term: $0) }).min() else { matches = false; break }
+                total += best
+            }
+            if matches { scored.append((movie, total)) }
+        }
+        return scored.sorted {
+            ($0.cost == 0 ? 0 : 1, $0.movie.title.count, $0.movie.id) < ($1.cost == 0 ? 0 : 1, $1.movie.title.count, $1.movie.id)
+        }.map(\.movie)
     }
 }

@@ -1,20 +1,30 @@
-import BoxOfficeCore
+public import BoxOfficeCore
 import Foundation
 import GRDB
 
 /// One row of the bundled US ZIP code directory.
-struct ZipCode: Sendable, Hashable {
-    var zip: String
-    var type: String
-    var city: String
-    var state: String
-    var county: String
+public struct ZipCode: Sendable, Hashable {
+    public var zip: String
+    public var type: String
+    public var city: String
+    public var state: String
+    public var county: String
     /// IANA identifier; "" when the ZIP has none (military post offices) or the directory's value is not one.
-    var timeZone: String
-    var coordinate: Coordinate
+    public var timeZone: String
+    public var coordinate: Coordinate
+
+    public init(zip: String, type: String, city: String, state: String, county: String, timeZone: String, coordinate: Coordinate) {
+        self.zip = zip
+        self.type = type
+        self.city = city
+        self.state = state
+        self.county = county
+        self.timeZone = timeZone
+        self.coordinate = coordinate
+    }
 
     /// A ZIP a person can be at: it has a centroid (not 0,0) and a time zone.
-    var isPlace: Bool {
+    public var isPlace: Bool {
         !timeZone.isEmpty && !(coordinate.latitude == 0 && coordinate.longitude == 0)
     }
 }

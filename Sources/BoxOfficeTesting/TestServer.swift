@@ -4,6 +4,7 @@ import BoxOfficeGuard
 public import BoxOfficeClient
 public import BoxOfficeServer
 public import BoxOfficeStore
+public import BoxOfficePostgres
 import Foundation
 public import Logging
 import NIOCore
@@ -13,8 +14,13 @@ public import ServiceLifecycle
 public struct TestServer: Sendable {
     public let host: String
     public let port: Int
+    /// The SQLite file and store. With BOXOFFICE_TEST_STORE=postgres the server runs on a fresh
+    /// PostgreSQL database instead (`postgres`), and these hold only the catalogue it was copied
+    /// from: tests that read the server's SQLite file directly run on SQLite only.
     public let databasePath: String
     public let store: CatalogueStore
+    /// The server's PostgreSQL store, when it runs on one.
+    public let postgres: PostgresStore?
     /// The port of `GET /metrics`, when the configuration asked for one.
     public let metricsPort: Int?
 
@@ -47,8 +53,23 @@ public struct TestServer: Sendable {
             $0.trustedNetworks = try! TrustedNetworks(["127.0.0.0/8", "::1"])
             configure(&$0)
         }
+        if database == nil, TestPostgres.serverTestsUsePostgres {
+            return try await TestPostgres.withDatabase { postgres, _ in
+                try await run(configuration: configuration, backend: .connected(postgres), store: store, path: path, postgres: postgres,
+                              clock: clock, paymentGateway: paymentGateway, schedule: schedule, logger: logger, body)
+            }
+        }
+        return try await run(configuration: configuration, backend: .sqlite(store), store: store, path: path, postgres: nil,
+                             clock: clock, paymentGateway: paymentGateway, schedule: schedule, logger: logger, body)
+    }
+
+    private static func run<T: Sendable>(
+        configuration: ServerConfiguration, backend: StoreBackend, store: CatalogueStore, path: String, postgres: PostgresStore?,
+        clock: any TimeSource, paymentGateway: any PaymentGateway, schedule: HousekeepingSchedule, logger: Logger,
+        _ body: (TestServer, ServiceGroup) async throws -> T
+    ) async throws -> T {
         let server = BoxOfficeService(
-            configuration: configuration, store: store, clock: clock, paymentGateway: paymentGateway, schedule: schedule, logger: logger)
+            configuration: configuration, store: backend, clock: clock, paymentGateway: paymentGateway, schedule: schedule, logger: logger)
         let services = ServiceGroup(configuration: .init(services: [server], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             group.addTask { try await services.run() }
@@ -56,7 +77,7 @@ public struct TestServer: Sendable {
                 let address = try await server.boundAddress()
                 let metrics = try await server.metricsAddress()
                 let running = TestServer(host: "127.0.0.1", port: address.port!, databasePath: path, store: store,
-                                         metricsPort: metrics?.port)
+                                         postgres: postgres, metricsPort: metrics?.port)
                 let value = try await body(running, services)
                 await services.triggerGracefulShutdown()
                 try await group.waitForAll()

@@ -1,9 +1,11 @@
 import ArgumentParser
 import BoxOfficeCore
 import BoxOfficeStore
+import BoxOfficePostgres
 import Foundation
+import Logging
 
-struct CatalogueCommand: ParsableCommand {
+struct CatalogueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalogue",
         abstract: "Generate a catalogue of theatres, screens, movies and showtimes into an empty database.",
@@ -14,7 +16,9 @@ struct CatalogueCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("SQLite database file to fill; it must have no catalogue yet.", valueName: "path"))
+    @Option(help: ArgumentHelp(
+        "SQLite database file, or PostgreSQL database URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE), to fill; it must have no catalogue yet.",
+        valueName: "path-or-url"))
     var database = "./boxoffice.sqlite"
 
     @Option(help: "Number of theatres.")
@@ -33,6 +37,7 @@ struct CatalogueCommand: ParsableCommand {
     var demo = false
 
     func validate() throws {
+        _ = try DatabaseChoice(database)
         guard theatres > 0, theatres <= 20_000 else { throw ValidationError("--theatres must be 1...20000") }
         guard days > 0, days <= 60 else { throw ValidationError("--days must be 1...60") }
         if let startDate {
@@ -40,19 +45,37 @@ struct CatalogueCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let start = try startDate.map { try LocalDate(parsing: $0) }
             ?? LocalDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400) - 1)
         let options = demo
             ? CatalogueGenerator.demo(startDate: start)
             : CatalogueGenerator.Options(theatres: theatres, days: days, seed: seed, startDate: start)
-        let store = try CatalogueStore(path: database)
         let began = Date()
-        let summary = try CatalogueGenerator(options: options).generate(into: store)
+        let choice = try DatabaseChoice(database)
+        let summary: CatalogueSummary
+        switch choice {
+        case .sqlite(let path):
+            summary = try CatalogueGenerator(options: options).generate(into: try CatalogueStore(path: path))
+        case .postgres(let url):
+            // Generated into a SQLite file first (the generator writes SQLite), then copied with COPY.
+            let logger = Logger(label: "boxofficed.catalogue")
+            let opened = try await OpenedPostgres.open(url, maximumConnections: 2, loadDemo: false, logger: logger)
+            defer { opened.running.cancel() }
+            guard try await opened.store.isEmpty() else {
+                throw ValidationError("\(url) already has a catalogue: give an empty database")
+            }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("boxoffice-catalogue-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let source = try CatalogueStore(path: directory.appendingPathComponent("catalogue.sqlite").path)
+            summary = try CatalogueGenerator(options: options).generate(into: source)
+            try await PostgresCatalogueLoader.load(from: source, into: opened.store)
+        }
         let seconds = Date().timeIntervalSince(began)
         print("""
             wrote \(summary.theatres) theatres, \(summary.screens) screens, \(summary.movies) movies and \
-            \(summary.showtimes) showtimes (\(start) for \(options.days) days) to \(database) in \
+            \(summary.showtimes) showtimes (\(start) for \(options.days) days) to \(choice) in \
             \(String(format: "%.1f", seconds)) s
             """)
     }

@@ -22,11 +22,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = defaults.port
 
-    @Option(help: ArgumentHelp("SQLite database file; created, and filled with the demo catalogue, when empty.", valueName: "path"))
+    @Option(help: ArgumentHelp("""
+        A SQLite database file, created and filled with the demo catalogue when empty; or a PostgreSQL database, \
+        postgres://USER:PASSWORD@HOST:PORT/DATABASE, migrated at start and filled with the demo catalogue when its catalogue is empty.
+        """, valueName: "path-or-url"))
     var database = "./boxoffice.sqlite"
 
-    @Option(help: ArgumentHelp("File holding the key that signs auth tokens (default: DATABASE.secret, created with mode 0600 when missing).", valueName: "path"))
+    @Option(help: ArgumentHelp("""
+        File holding the key that signs auth tokens (default with SQLite: DATABASE.secret, created with mode 0600 when missing). \
+        With PostgreSQL give the same file to every node (or set BOXOFFICE_SIGNING_SECRET, base64 of at least 32 bytes), \
+        so each node accepts the others' tokens.
+        """, valueName: "path"))
     var secretFile: String?
+
+    @Option(help: "With PostgreSQL: connections to the database at most.")
+    var databaseConnections = 8
 
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: Logger.Level = .info
@@ -81,7 +91,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard defaultDeadlineMs > 0, maxDeadlineMs >= defaultDeadlineMs else {
             throw ValidationError("--default-deadline-ms must be positive and at most --max-deadline-ms")
         }
-        guard holdSeconds > 0, idleTimeout > 0, shutdownGrace >= 0, maxCallsInFlight > 0, threads > 0, databaseThreads > 0,
+        _ = try DatabaseChoice(database)
+        guard holdSeconds > 0, idleTimeout > 0, shutdownGrace >= 0, maxCallsInFlight > 0, threads > 0, databaseThreads > 0, databaseConnections > 0,
               cacheEntries > 0, cacheTtl >= 0, convenienceFeeCents >= 0, passwordHashRounds >= 1_000
         else { throw ValidationError("timeouts, limits and thread counts must be positive") }
     }
@@ -97,19 +108,36 @@ struct ServeCommand: AsyncParsableCommand {
 
         // Checked before a database is created or filled: a busy port or a mistyped directory
         // should not leave a new demo database behind, nor fail with SQLite's or bind's raw words.
-        try StartupChecks.databaseDirectoryExists(for: database)
+        let choice = try DatabaseChoice(database)
+        if case .sqlite(let path) = choice { try StartupChecks.databaseDirectoryExists(for: path) }
         try await StartupChecks.canListen(host: host, port: port)
-        let store: CatalogueStore
-        do {
-            store = try CatalogueStore(path: database)
-        } catch {
-            throw StartupChecks.Failure(message: "cannot open the database \(database): \(error)")
+        let backend: StoreBackend
+        let summary: CatalogueSummary
+        let secret: Data
+        var postgres: OpenedPostgres?
+        switch choice {
+        case .sqlite(let path):
+            let store: CatalogueStore
+            do {
+                store = try CatalogueStore(path: path)
+            } catch {
+                throw StartupChecks.Failure(message: "cannot open the database \(path): \(error)")
+            }
+            if try DemoCatalogue.loadIfEmpty(into: store, logger: logger) != nil {
+                FileHandle.standardOutput.write(Data("boxofficed: \(path) was empty; loaded the demo catalogue\n".utf8))
+            }
+            summary = try store.summary()
+            secret = try SigningSecret.loadOrCreate(at: secretFile ?? SigningSecret.defaultPath(forDatabase: path))
+            backend = .sqlite(store)
+        case .postgres(let url):
+            // Every node must sign with the same key, so none is made up here.
+            secret = try SigningSecret.shared(file: secretFile, environment: ProcessInfo.processInfo.environment)
+            let opened = try await OpenedPostgres.open(url, maximumConnections: databaseConnections, loadDemo: true, logger: logger)
+            postgres = opened
+            summary = try await opened.store.summary()
+            backend = .connected(opened.store)
         }
-        if try DemoCatalogue.loadIfEmpty(into: store, logger: logger) != nil {
-            FileHandle.standardOutput.write(Data("boxofficed: \(database) was empty; loaded the demo catalogue\n".utf8))
-        }
-        let summary = try store.summary()
-        let secret = try SigningSecret.loadOrCreate(at: secretFile ?? SigningSecret.defaultPath(forDatabase: database))
+        defer { postgres?.running.cancel() }
 
         var configuration = ServerConfiguration.defaults {
             $0.host = host
@@ -130,7 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
             $0.passwordHashRounds = passwordHashRounds
         }
         try guardOptions.apply(to: &configuration)
-        let server = BoxOfficeService(configuration: configuration, store: store, logger: logger)
+        let server = BoxOfficeService(configuration: configuration, store: backend, logger: logger)
         let services = ServiceGroup(configuration: .init(
             services: [server],
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -142,7 +170,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Written straight to the file descriptor so a supervisor reading a pipe sees it at once.
             FileHandle.standardOutput.write(Data((
                 "boxofficed ready on \(address.ipAddress ?? host):\(address.port ?? port) "
-                    + "(\(database): \(summary.theatres) theatres, \(summary.showtimes) showtimes)\n").utf8))
+                    + "(\(choice): \(summary.theatres) theatres, \(summary.showtimes) showtimes)\n").utf8))
             try await group.waitForAll()
         }
     }

@@ -20,6 +20,30 @@ public enum SigningSecret {
         return secret
     }
 
+    /// The key several nodes share: from `file` (which must exist: a key made up by one node would
+    /// not be the others'), else from BOXOFFICE_SIGNING_SECRET (base64 of at least 32 bytes).
+    /// Rotating it signs everyone out: give every node the new key and restart them.
+    public static func shared(file: String?, environment: [String: String]) throws -> Data {
+        if let file {
+            guard let existing = FileManager.default.contents(atPath: file) else {
+                throw BoxOfficeError(.failedPrecondition, "the signing secret \(file) does not exist: make it once "
+                                     + "(head -c 32 /dev/urandom > \(file); chmod 600 \(file)) and give the same file to every node")
+            }
+            guard existing.count >= 32 else {
+                throw BoxOfficeError(.failedPrecondition, "the signing secret \(file) is shorter than 32 bytes")
+            }
+            return existing
+        }
+        if let text = environment["BOXOFFICE_SIGNING_SECRET"] {
+            guard let key = Data(base64Encoded: text), key.count >= 32 else {
+                throw BoxOfficeError(.failedPrecondition, "BOXOFFICE_SIGNING_SECRET must be base64 of at least 32 bytes")
+            }
+            return key
+        }
+        throw BoxOfficeError(.failedPrecondition, "with PostgreSQL, give --secret-file FILE (the same file on every node) "
+                             + "or set BOXOFFICE_SIGNING_SECRET, so every node accepts the others' tokens")
+    }
+
     /// Where the secret of the database at `databasePath` lives when no file is named.
     public static func defaultPath(forDatabase databasePath: String) -> String {
         databasePath + ".secret"

@@ -1,0 +1,121 @@
+import BoxOfficeCore
+public import BoxOfficePostgres
+import BoxOfficeStore
+import Foundation
+public import Logging
+import PostgresNIO
+
+/// PostgreSQL for tests: a fresh database per test, copied from a template that holds the demo
+/// catalogue (loaded once per test process), on the server BOXOFFICE_TEST_POSTGRES_URL names.
+/// `scripts/test.sh` starts a throwaway one and sets the variable.
+public enum TestPostgres {
+    /// The server's URL, when tests have one.
+    public static var url: PostgresURL? {
+        ProcessInfo.processInfo.environment["BOXOFFICE_TEST_POSTGRES_URL"].flatMap { try? PostgresURL(parsing: $0) }
+    }
+
+    /// True when the server tests run on PostgreSQL instead of SQLite (BOXOFFICE_TEST_STORE=postgres).
+    public static var serverTestsUsePostgres: Bool {
+        ProcessInfo.processInfo.environment["BOXOFFICE_TEST_STORE"] == "postgres"
+    }
+
+    private static let template = TemplateDatabase()
+    /// Databases in use at once: tests run in parallel, and each database's pool holds connections.
+    private static let slots = Slots(count: 10)
+
+    /// Runs `body` with a store on a new database holding the demo catalogue, then drops the database.
+    public static func withDatabase<T: Sendable>(
+        logger: Logger = Logger(label: "boxoffice.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
+        _ body: (PostgresStore, PostgresURL) async throws -> T
+    ) async throws -> T {
+        guard let admin = url else {
+            throw BoxOfficeError(.failedPrecondition, "set BOXOFFICE_TEST_POSTGRES_URL (scripts/test.sh starts a PostgreSQL and sets it)")
+        }
+        let templateName = try await template.name(admin: admin, logger: logger)
+        await slots.acquire()
+        defer { Task { await slots.release() } }
+        let name = "bo_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await Self.admin(admin, logger: logger) { client in
+            try await client.query("CREATE DATABASE \(unescaped: name) TEMPLATE \(unescaped: templateName)", logger: logger)
+        }
+        var target = admin
+        target.database = name
+        let client = PostgresClient(configuration: target.clientConfiguration(maximumConnections: 4), backgroundLogger: logger)
+        let running = Task { await client.run() }
+        let store = PostgresStore(client: client, logger: logger)
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await body(store, target))
+        } catch {
+            outcome = .failure(error)
+        }
+        running.cancel()
+        _ = await running.value
+        try? await Self.admin(admin, logger: logger) { client in
+            try await client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)", logger: logger)
+        }
+        return try outcome.get()
+    }
+
+    /// Runs `body` with a short-lived client on the admin database.
+    static func admin(_ url: PostgresURL, logger: Logger, _ body: (PostgresClient) async throws -> Void) async throws {
+        let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: 2), backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        try await body(client)
+    }
+
+    /// The template database: migrated, with the demo catalogue, made once per process (the first
+    /// caller makes it; the others, arriving while it is made, wait for the same task).
+    private actor TemplateDatabase {
+        private var making: Task<String, any Error>?
+
+        func name(admin: PostgresURL, logger: Logger) async throws -> String {
+            if let making { return try await making.value }
+            let task = Task { try await Self.make(admin: admin, logger: logger) }
+            making = task
+            return try await task.value
+        }
+
+        private static func make(admin: PostgresURL, logger: Logger) async throws -> String {
+            let name = "bo_template_\(ProcessInfo.processInfo.processIdentifier)_\(UInt32.random(in: 0 ... .max))"
+            try await TestPostgres.admin(admin, logger: logger) { client in
+                try await client.query("CREATE DATABASE \(unescaped: name)", logger: logger)
+            }
+            var target = admin
+            target.database = name
+            let client = PostgresClient(configuration: target.clientConfiguration(maximumConnections: 2), backgroundLogger: logger)
+            let running = Task { await client.run() }
+            let store = PostgresStore(client: client, logger: logger)
+            try await store.prepare()
+            let directory = try TestCatalogue.makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let (source, _) = try TestCatalogue.makeStore(in: directory)
+            try await PostgresCatalogueLoader.load(from: source, into: store)
+            // A template must have no connections while databases are copied from it.
+            running.cancel()
+            _ = await running.value
+            return name
+        }
+    }
+
+    /// A counting semaphore for async callers.
+    private actor Slots {
+        private var free: Int
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        init(count: Int) { free = count }
+
+        func acquire() async {
+            if free > 0 {
+                free -= 1
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func release() {
+            if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import BoxOfficeCore
+@testable import BoxOfficePostgres
+import BoxOfficeStore
+import BoxOfficeTesting
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// The PostgreSQL store against a real PostgreSQL (BOXOFFICE_TEST_POSTGRES_URL; `scripts/test.sh`
+/// starts one): the same answers as the SQLite store over the same catalogue, the seat claims'
+/// primary key, migrations, and the errors a misconfigured start meets.
+@Suite("PostgreSQL store", .enabled(if: TestPostgres.url != nil, "needs BOXOFFICE_TEST_POSTGRES_URL"), .timeLimit(.minutes(3)))
+struct PostgresStoreTests {
+    private let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// The SQLite store over the same demo catalogue, to compare answers with.
+    private func sqlite() throws -> (SQLiteStore, URL) {
+        let directory = try TestCatalogue.makeTemporaryDirectory()
+        let (database, _) = try TestCatalogue.makeStore(in: directory)
+        return (SQLiteStore(database: database, pool: BlockingPool(.singleton)), directory)
+    }
+
+    @Test func catalogueAnswersMatchTheSQLiteStore() async throws {
+        let (reference, directory) = try sqlite()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await TestPostgres.withDatabase { store, _ in
+            #expect(try await store.summary() == reference.summary())
+            for query in [LocationQuery.zip("10001"), .cityState(city: "chicago", state: "IL"),
+                          .coordinate(Coordinate(latitude: 34.05, longitude: -118.25))] {
+                #expect(try await store.resolve(query) == reference.resolve(query), "\(query)")
+            }
+            let chicago = try await reference.resolve(.zip("60601")).coordinate
+            let near = try await store.theatres(near: chicago, radiusMiles: 25, playing: nil, on: nil)
+            #expect(!near.isEmpty)
+            #expect(near == (try await reference.theatres(near: chicago, radiusMiles: 25, playing: nil, on: nil)))
+            let ids = near.map(\.theatre.id)
+            #expect(try await store.showtimes(theatreIDs: ids, movieID: nil, on: TestCatalogue.startDate)
+                    == reference.showtimes(theatreIDs: ids, movieID: nil, on: TestCatalogue.startDate))
+            #expect(try await store.screens(theatreID: ids[0]) == reference.screens(theatreID: ids[0]))
+            #expect(try await Set(store.timeZoneNames()) == Set(reference.timeZoneNames()))
+            #expect(try await store.movies(title: nil, playingAt: nil, on: nil) == reference.movies(title: nil, playingAt: nil, on: nil))
+            // Titles: the same movies for prefixes and typos (the ranking within may differ).
+            for title in ["avngr", "star wa", "jurasic", "the"] {
+                let here = try await store.movies(title: title, playingAt: nil, on: nil).map(\.id)
+                let there = try await reference.movies(title: title, playingAt: nil, on: nil).map(\.id)
+                #expect(Set(here) == Set(there), "\(title)")
+                // SQLite ranks equal matches by bm25, this store by title length: a word every
+                // title shares ("the") may order them differently, a distinctive one may not.
+                if title != "the" { #expect(here.first == there.first, "\(title): best match") }
+            }
+        }
+    }
+
+    @Test func badPlacesAreRefusedAsOnSQLite() async throws {
+        try await TestPostgres.withDatabase { store, _ in
+            await #expect(throws: BoxOfficeError.invalidArgument("no US ZIP code 00000")) { try await store.resolve(.zip("00000")) }
+            await #expect(throws: BoxOfficeError.self) { try await store.resolve(.coordinate(Coordinate(latitude: 51.5, longitude: -0.12))) }
+            await #expect(throws: BoxOfficeError.self) { try await store.resolve(.cityState(city: "Atlantis", state: "NY")) }
+        }
+    }
+
+    @Test func aSeatIsClaimedOnceWhateverTheAllocatorsBelieve() async throws {
+        try await TestPostgres.withDatabase { store, _ in
+            let user = try await store.createUser(email: "claims@example.com", name: "C", passwordHash: "h", createdAtMilliseconds: 1)
+            let showtime: Int64 = 1
+            try await store.apply([[.hold(id: "hold-a", userID: user, showtimeID: showtime, seats: [7, 3], expiresAt: 1_000)]])
+            // A second process that believes seat 3 is free is refused by the primary key, alone.
+            await #expect(throws: SeatLedgerFailure.self) {
+                try await store.apply([[.hold(id: "hold-b", userID: user, showtimeID: showtime, seats: [3, 4], expiresAt: 1_000)]])
+            }
+            let seats = try #require(try await store.seats(ofShowtimes: [showtime])[showtime])
+            #expect(seats.holds.map(\.id) == ["hold-a"])
+            #expect(seats.holds.first?.order == [7, 3], "the hold keeps the order its seats were asked in")
+            #expect(try await store.hold(id: "hold-b") == nil, "the refused hold's row was rolled back with it")
+            #expect(try await store.showtimesWithLiveHolds(userID: user, now: 999) == [showtime])
+            #expect(try await store.showtimesWithExpiredHolds(now: 1_000, limit: 10) == [showtime])
+            // Ending it frees the seats for the next hold.
+            try await store.apply([[.endHolds(["hold-a"], .expired)]])
+            try await store.apply([[.hold(id: "hold-c", userID: user, showtimeID: showtime, seats: [3], expiresAt: 2_000)]])
+            #expect(try await store.hold(id: "hold-a")?.state == .expired)
+            #expect(try await store.hold(id: "hold-c")?.state == .live)
+        }
+    }
+
+    @Test func aPurchaseMovesTheClaimsAndACancellationFreesThem() async throws {
+        try await TestPostgres.withDatabase { store, _ in
+            let user = try await store.createUser(email: "buyer@example.com", name: "B", passwordHash: "h", createdAtMilliseconds: 1)
+            try await store.apply([[.hold(id: "h1", userID: user, showtimeID: 2, seats: [10, 11], expiresAt: 5_000)]])
+            let booking = BookingRecord(
+                code: "7XK3M9QG0", userID: user, showtimeID: 2, subtotalCents: 2_000, feesCents: 300, taxCents: 100, totalCents: 2_400,
+                cardBrand: "Visa", cardLastFour: "4242", processorReference: "sim_ch_1", createdAt: 100,
+                tickets: [.init(seatIndex: 10, seatLabel: "A11", type: .adult, priceCents: 1_200),
+                          .init(seatIndex: 11, seatLabel: "A12", type: .child, priceCents: 800)])
+            let key = IdempotencyUse(key: "k1", userID: user, requestDigest: "d", usedAt: 100)
+            try await store.apply([[.purchase(holdID: "h1", seatCount: 2, booking: booking, key: key)]])
+            #expect(try await store.booking(code: booking.code, userID: user) == booking)
+            #expect(try await store.booking(code: booking.code, userID: user + 1) == nil)
+            #expect(try await store.idempotencyRecord(key: "k1", userID: user, since: 0)?.bookingCode == booking.code)
+            #expect(try await store.seats(ofShowtimes: [2])[2]?.bookings == [booking.code: [10, 11]])
+            #expect(try await store.bookingOwner(code: booking.code)?.userID == user)
+            // Buying the same hold again is refused: it is no longer live.
+            await #expect(throws: SeatLedgerFailure.self) {
+                try await store.apply([[.purchase(holdID: "h1", seatCount: 2, booking: booking, key: nil)]])
+            }
+            try await store.apply([[.cancel(bookingCode: booking.code, at: 200, refundedCents: 2_400)]])
+            let cancelled = try #require(try await store.booking(code: booking.code, userID: user))
+            #expect(cancelled.state == .cancelled && cancelled.cancelledAt == 200 && cancelled.refundedCents == 2_400)
+            #expect(try await store.seats(ofShowtimes: [2])[2]?.bookings.isEmpty == true)
+            #expect(try await store.forgetIdempotencyKeys(before: 101) == 1)
+        }
+    }
+
+    @Test func accountsAreOnePerEmailWhateverItsCase() async throws {
+        try await TestPostgres.withDatabase { store, _ in
+            let id = try await store.createUser(email: "Kay@Example.com", name: "Kay", passwordHash: "hash", createdAtMilliseconds: 1)
+            await #expect(throws: BoxOfficeError(.alreadyExists, "an account with the email kay@example.com already exists: sign in instead")) {
+                _ = try await store.createUser(email: "kay@example.com", name: "Kay", passwordHash: "hash", createdAtMilliseconds: 2)
+            }
+            #expect(try await store.user(email: "KAY@example.com")?.id == id)
+            #expect(try await store.user(id: id)?.name == "Kay")
+            try await store.revokeToken(id: "nonce-1", userID: id, expiresAt: 50, now: 10)
+            #expect(try await store.revokedTokenIDs(now: 20) == ["nonce-1"])
+            #expect(try await store.revokedTokenIDs(now: 50).isEmpty, "forgotten once it would have expired")
+            let refund = OwedRefund(chargeReference: "sim_ch_9", amountCents: 500, userID: id, reason: "test", owedSince: 3)
+            try await store.oweRefund(refund)
+            try await store.oweRefund(refund)
+            #expect(try await store.owedRefunds(limit: 10) == [refund])
+            try await store.settleRefund(chargeReference: "sim_ch_9")
+            #expect(try await store.owedRefunds(limit: 10).isEmpty)
+        }
+    }
+
+    @Test func migrationsRunOnceAndANewerSchemaIsRefused() async throws {
+        try await TestPostgres.withDatabase { store, _ in
+            // The template was migrated; running again changes nothing.
+            try await store.prepare()
+            try await store.client.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')")
+            await #expect(throws: BoxOfficeError.self) { try await store.prepare() }
+            do {
+                try await store.prepare()
+            } catch let error as BoxOfficeError {
+                #expect(error.code == .failedPrecondition)
+                #expect(error.message.contains("schema is at version 99, newer than this boxofficed knows (\(PostgresSchema.newestVersion))"))
+            }
+        }
+    }
+
+    @Test func aMigrationsStatementsAreSplitOutsideFunctionBodiesOnly() {
+        let statements = PostgresSchema.statements(of: PostgresSchema.v1)
+        #expect(statements.count > 20)
+        #expect(statements.allSatisfy { $0.hasSuffix(";") })
+        let function = statements.first { $0.hasPrefix("CREATE FUNCTION") }
+        #expect(function?.contains("RETURN NULL;") == true, "the function body stays in one statement")
+        #expect(function?.hasSuffix("END $$;") == true)
+    }
+
+    @Test(arguments: [
+        ("postgres://host/db", "names no user"),
+        ("postgres://u@host", "names no database"),
+        ("postgres://u@host:99999/db", "port"),
+        ("mysql://u@host/db", "is not a PostgreSQL URL"),
+    ])
+    func badURLsSayWhatIsMissing(_ text: String, _ message: String) {
+        #expect(throws: BoxOfficeError.self) { try PostgresURL(parsing: text) }
+        do { _ = try PostgresURL(parsing: text) } catch {
+            #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
+
+    @Test func aURLsPasswordNeverShows() throws {
+        let url = try PostgresURL(parsing: "postgres://boxoffice:s3cret@127.0.0.1:5433/tickets")
+        #expect(url.description == "postgres://boxoffice@127.0.0.1:5433/tickets")
+        #expect(url.password == "s3cret" && url.port == 5433 && url.database == "tickets")
+        do { _ = try PostgresURL(parsing: "postgres://u:s3cret@host:0/") } catch {
+            #expect(!error.message.contains("s3cret"))
+        }
+    }
+
+    @Test func aWrongPasswordIsSaidInWords() async throws {
+        var url = try #require(TestPostgres.url)
+        try await url.probe(logger: logger)
+        url.password = "wrong"
+        await #expect(throws: BoxOfficeError(.unavailable, "password authentication failed for user \"\(url.user)\" (SQLSTATE 28P01)")) {
+            try await url.probe(logger: logger)
+        }
+        url.port = 1
+        do {
+            try await url.probe(logger: logger)
+            Issue.record("a closed port answered")
+        } catch let error as BoxOfficeError {
+            #expect(error.code == .unavailable)
+            #expect(error.message.lowercased().contains("refused"), "\(error.message)")
+        }
+    }
+}
