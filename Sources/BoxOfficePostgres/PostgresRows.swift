@@ -62,16 +62,6 @@ extension MovieRecord {
 }
 
 extension ShowtimeRecord {
-    static let select = """
-        SELECT s.id, s.theatre_id, t.name AS theatre_name, s.movie_id, m.title AS movie_title, s.screen_id,
-               sc.name AS screen_name, s.starts_at, t.time_zone, s.local_date, s.format, s.language,
-               s.price_adult, s.price_child, s.price_senior, s.price_premium_extra, sc.capacity
-        FROM showtimes s
-        JOIN theatres t ON t.id = s.theatre_id
-        JOIN movies m ON m.id = s.movie_id
-        JOIN screens sc ON sc.id = s.screen_id
-        """
-
     init(_ row: PostgresRow) throws {
         let r = row.makeRandomAccess()
         let id: Int64 = try r.value("id")
@@ -98,11 +88,6 @@ extension UserRecord {
 }
 
 extension ReviewRecord {
-    static let select = """
-        SELECT r.user_id, r.movie_id, r.stars, r.review, u.name AS reviewer_name, r.created_at, r.updated_at
-        FROM reviews r JOIN users u ON u.id = r.user_id
-        """
-
     init(_ row: PostgresRow) throws {
         let r = row.makeRandomAccess()
         self.init(userID: try r.value("user_id"), movieID: try r.value("movie_id"), stars: Int(try r.value("stars", as: Int32.self)),

@@ -81,11 +81,11 @@ extension PostgresStore {
     // MARK: RefundLedger
 
     public func oweRefund(_ refund: OwedRefund) async throws {
-        try await client.query("""
+        try await execute("""
             INSERT INTO owed_refunds (charge_ref, amount_cents, user_id, reason, owed_since)
             VALUES (\(refund.chargeReference), \(refund.amountCents), \(refund.userID), \(refund.reason), \(refund.owedSince))
             ON CONFLICT (charge_ref) DO NOTHING
-            """, logger: logger)
+            """)
     }
 
     public func owedRefunds(limit: Int) async throws -> [OwedRefund] {
@@ -94,7 +94,7 @@ extension PostgresStore {
     }
 
     public func settleRefund(chargeReference: String) async throws {
-        try await client.query("DELETE FROM owed_refunds WHERE charge_ref = \(chargeReference)", logger: logger)
+        try await execute("DELETE FROM owed_refunds WHERE charge_ref = \(chargeReference)")
     }
 
     // MARK: ReviewStore
@@ -107,14 +107,14 @@ extension PostgresStore {
     }
 
     public func saveReview(userID: Int64, movieID: Int64, stars: Int, text: String, now: Int64) async throws -> ReviewRecord {
-        try await client.query("""
+        try await execute("""
             INSERT INTO reviews (user_id, movie_id, stars, review, created_at, updated_at)
             VALUES (\(userID), \(movieID), \(Int32(stars)), \(text), \(now), \(now))
             ON CONFLICT (user_id, movie_id) DO UPDATE SET stars = excluded.stars, review = excluded.review,
                 updated_at = greatest(excluded.updated_at, reviews.created_at)
-            """, logger: logger)
+            """)
         guard let saved = try await all(try await client.query(
-            "\(unescaped: ReviewRecord.select) WHERE r.user_id = \(userID) AND r.movie_id = \(movieID)", logger: logger), ReviewRecord.init).first
+            "\(unescaped: ReviewRecord.joinedSelect) WHERE r.user_id = \(userID) AND r.movie_id = \(movieID)", logger: logger), ReviewRecord.init).first
         else { throw BoxOfficeError.internalError("the review of movie \(movieID) by user \(userID) was not written") }
         return saved
     }
@@ -128,7 +128,7 @@ extension PostgresStore {
         let total = try await first(try await client.query("SELECT count(*) FROM reviews WHERE movie_id = \(movieID)", logger: logger),
                                     as: Int64.self) ?? 0
         let page = try await all(try await client.query("""
-            \(unescaped: ReviewRecord.select) WHERE r.movie_id = \(movieID) ORDER BY r.updated_at DESC, r.user_id DESC
+            \(unescaped: ReviewRecord.joinedSelect) WHERE r.movie_id = \(movieID) ORDER BY r.updated_at DESC, r.user_id DESC
             LIMIT \(Int64(limit)) OFFSET \(Int64(offset))
             """, logger: logger), ReviewRecord.init)
         return (page, Int(total))

@@ -153,9 +153,9 @@ public struct PostgresStore: TicketStore {
         var seen = Set<Int64>()
         let unique = theatreIDs.filter { seen.insert($0).inserted }
         let query: PostgresQuery = movieID.map { movieID in """
-            \(unescaped: ShowtimeRecord.select) WHERE s.theatre_id = ANY(\(unique)) AND s.local_date = \(date.description) AND s.movie_id = \(movieID)
+            \(unescaped: ShowtimeRecord.joinedSelect) WHERE s.theatre_id = ANY(\(unique)) AND s.local_date = \(date.description) AND s.movie_id = \(movieID)
             """ } ?? """
-            \(unescaped: ShowtimeRecord.select) WHERE s.theatre_id = ANY(\(unique)) AND s.local_date = \(date.description)
+            \(unescaped: ShowtimeRecord.joinedSelect) WHERE s.theatre_id = ANY(\(unique)) AND s.local_date = \(date.description)
             """
         let found = try await all(try await client.query(query, logger: logger), ShowtimeRecord.init)
         // The order the SQLite store gives: by start, then the theatres' order, then screen and id.
@@ -167,7 +167,7 @@ public struct PostgresStore: TicketStore {
     }
 
     public func showtime(id: Int64) async throws -> ShowtimeRecord? {
-        try await all(try await client.query("\(unescaped: ShowtimeRecord.select) WHERE s.id = \(id)", logger: logger), ShowtimeRecord.init).first
+        try await all(try await client.query("\(unescaped: ShowtimeRecord.joinedSelect) WHERE s.id = \(id)", logger: logger), ShowtimeRecord.init).first
     }
 
     public func summary() async throws -> CatalogueSummary {
@@ -246,6 +246,12 @@ public struct PostgresStore: TicketStore {
             if let cause = error.closureError { throw cause }
             throw error
         }
+    }
+
+    /// Runs a statement whose rows nobody reads, reading them to the end so that the pool gets its
+    /// connection back at once.
+    func execute(_ query: PostgresQuery) async throws {
+        for try await _ in try await client.query(query, logger: logger) {}
     }
 
     func all<T>(_ rows: PostgresRowSequence, _ make: (PostgresRow) throws -> T) async throws -> [T] {

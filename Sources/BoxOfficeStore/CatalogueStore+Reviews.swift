@@ -3,6 +3,12 @@ import GRDB
 
 /// One user's rating of a movie, with an optional review, as stored.
 public struct ReviewRecord: Sendable, Hashable {
+    /// The SELECT every store reads reviews with, the reviewer's name joined in.
+    public static let joinedSelect = """
+        SELECT r.user_id, r.movie_id, r.stars, r.review, u.name AS reviewer_name, r.created_at, r.updated_at
+        FROM reviews r JOIN users u ON u.id = r.user_id
+        """
+
     public var userID: Int64
     public var movieID: Int64
     public var stars: Int
@@ -57,7 +63,7 @@ extension CatalogueStore {
                 ON CONFLICT (user_id, movie_id) DO UPDATE SET stars = excluded.stars, review = excluded.review,
                     updated_at = max(excluded.updated_at, reviews.created_at)
                 """, arguments: [userID, movieID, stars, text, now, now])
-            guard let row = try Row.fetchOne(db, sql: "\(Self.reviewSelect) WHERE r.user_id = ? AND r.movie_id = ?",
+            guard let row = try Row.fetchOne(db, sql: "\(ReviewRecord.joinedSelect) WHERE r.user_id = ? AND r.movie_id = ?",
                                              arguments: [userID, movieID])
             else { throw BoxOfficeError.internalError("the review of movie \(movieID) by user \(userID) was not written") }
             return ReviewRecord(row: row)
@@ -77,7 +83,7 @@ extension CatalogueStore {
         try dbPool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM reviews WHERE movie_id = ?", arguments: [movieID]) ?? 0
             let rows = try Row.fetchAll(db, sql: """
-                \(Self.reviewSelect) WHERE r.movie_id = ? ORDER BY r.updated_at DESC, r.user_id DESC LIMIT ? OFFSET ?
+                \(ReviewRecord.joinedSelect) WHERE r.movie_id = ? ORDER BY r.updated_at DESC, r.user_id DESC LIMIT ? OFFSET ?
                 """, arguments: [movieID, limit, offset])
             return (rows.map(ReviewRecord.init(row:)), total)
         }
@@ -97,11 +103,6 @@ extension CatalogueStore {
             return found
         }
     }
-
-    static let reviewSelect = """
-        SELECT r.user_id, r.movie_id, r.stars, r.review, u.name AS reviewer_name, r.created_at, r.updated_at
-        FROM reviews r JOIN users u ON u.id = r.user_id
-        """
 }
 
 extension ReviewRecord {

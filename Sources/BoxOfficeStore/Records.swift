@@ -111,6 +111,18 @@ public struct Prices: Sendable, Hashable {
 
 /// One showing of a movie on a screen, with the names a listing needs already joined in.
 public struct ShowtimeRecord: Sendable, Hashable {
+    /// The SELECT every store reads showtimes with (the same SQL in SQLite and PostgreSQL); the
+    /// joined names are aliased as the records' column names.
+    public static let joinedSelect = """
+        SELECT s.id, s.theatre_id, t.name AS theatre_name, s.movie_id, m.title AS movie_title, s.screen_id,
+               sc.name AS screen_name, s.starts_at, t.time_zone, s.local_date, s.format, s.language,
+               s.price_adult, s.price_child, s.price_senior, s.price_premium_extra, sc.capacity
+        FROM showtimes s
+        JOIN theatres t ON t.id = s.theatre_id
+        JOIN movies m ON m.id = s.movie_id
+        JOIN screens sc ON sc.id = s.screen_id
+        """
+
     public var id: Int64
     public var theatreID: Int64
     public var theatreName: String

@@ -49,8 +49,8 @@ public enum TestPostgres {
         } catch {
             outcome = .failure(error)
         }
+        // Not awaited: a client's run() ends once its connections close, and DROP … WITH (FORCE) closes them.
         running.cancel()
-        _ = await running.value
         try? await Self.admin(admin, logger: logger) { client in
             try await client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)", logger: logger)
         }
@@ -92,9 +92,13 @@ public enum TestPostgres {
             defer { try? FileManager.default.removeItem(at: directory) }
             let (source, _) = try TestCatalogue.makeStore(in: directory)
             try await PostgresCatalogueLoader.load(from: source, into: store)
-            // A template must have no connections while databases are copied from it.
+            // A template must have no connections while databases are copied from it: end them here,
+            // rather than wait for the client to wind down.
             running.cancel()
-            _ = await running.value
+            try await TestPostgres.admin(admin, logger: logger) { client in
+                try await client.query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(name) AND pid <> pg_backend_pid()", logger: logger)
+            }
             return name
         }
     }

@@ -35,7 +35,7 @@ extension MovieRecord {
 }
 
 extension ShowtimeRecord {
-    /// From `CatalogueStore.showtimeSelect`, whose joined names are aliased.
+    /// From `ShowtimeRecord.joinedSelect`, whose joined names are aliased.
     init(row: Row) throws {
         let formatText: String = row["format"]
         guard let format = ScreenFormat(rawValue: formatText) else {
