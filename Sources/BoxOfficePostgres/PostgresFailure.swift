@@ -1,4 +1,5 @@
 import BoxOfficeCore
+import BoxOfficeStore
 import NIOCore
 import NIOPosix
 import PostgresNIO
@@ -7,6 +8,41 @@ import PostgresNIO
 /// leaks data into logs); what an operator needs, the server's message and SQLSTATE or the
 /// connection's failure, is taken out here.
 public enum PostgresFailure {
+    /// How long a client is told to wait before trying again while the database is away.
+    static let retryAfterMilliseconds: UInt32 = 1_000
+
+    /// `error` as the caller should see it: a database that went away (connection lost or refused,
+    /// the server shutting down, too many connections, the pool giving up) is UNAVAILABLE with a
+    /// retry-after; a serialization failure or deadlock, also worth retrying, likewise. A
+    /// `SeatLedgerFailure` keeps its request index, its cause translated.
+    public static func translated(_ error: any Error) -> any Error {
+        if let failure = error as? SeatLedgerFailure {
+            return SeatLedgerFailure(request: failure.request, cause: translated(failure.cause))
+        }
+        guard isTransient(error) else { return error }
+        return BoxOfficeError(.unavailable, "the database is not answering (\(describe(error))): try again shortly",
+                              retryAfterMilliseconds: retryAfterMilliseconds)
+    }
+
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PSQLError:
+            if [.connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed].contains(error.code) {
+                return true
+            }
+            guard let state = error.serverInfo?[.sqlState] else { return false }
+            // 08: connection exception; 57P01-03: the server shutting down or starting; 53300: too
+            // many connections; 40001/40P01: serialization failure, deadlock.
+            return state.hasPrefix("08") || state.hasPrefix("57P") || ["53300", "40001", "40P01"].contains(state)
+        case is NIOConnectionError, is IOError:
+            return true
+        default:
+            // The pool's own errors (its circuit breaker tripped, a lease timed out) live in a
+            // module postgres-nio does not export: they are recognised by name.
+            return String(reflecting: type(of: error)).contains("ConnectionPoolError")
+        }
+    }
+
     public static func describe(_ error: any Error) -> String {
         switch error {
         case let error as BoxOfficeError:

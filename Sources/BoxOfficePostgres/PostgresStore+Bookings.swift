@@ -8,7 +8,7 @@ extension PostgresStore {
     // MARK: BookingReading
 
     public func booking(code: String, userID: Int64) async throws -> BookingRecord? {
-        let rows = try await client.query("SELECT * FROM bookings WHERE code = \(code) AND user_id = \(userID)", logger: logger)
+        let rows = try await run("SELECT * FROM bookings WHERE code = \(code) AND user_id = \(userID)", logger: logger)
         guard let row = try await all(rows, { $0 }).first else { return nil }
         return try await booking(from: row)
     }
@@ -35,16 +35,16 @@ extension PostgresStore {
             ORDER BY s.starts_at DESC, b.created_at DESC, b.code LIMIT \(Int64(limit)) OFFSET \(Int64(offset))
             """)
         }
-        let total = try await first(try await client.query(count, logger: logger), as: Int64.self) ?? 0
+        let total = try await first(try await run(count, logger: logger), as: Int64.self) ?? 0
         var records: [BookingRecord] = []
-        for row in try await all(try await client.query(page, logger: logger), { $0 }) {
+        for row in try await all(try await run(page, logger: logger), { $0 }) {
             records.append(try await booking(from: row))
         }
         return (records, Int(total))
     }
 
     public func idempotencyRecord(key: String, userID: Int64, since: Int64) async throws -> IdempotencyRecord? {
-        let rows = try await client.query("""
+        let rows = try await run("""
             SELECT request_digest, booking_code FROM idempotency_keys
             WHERE user_id = \(userID) AND key = \(key) AND created_at >= \(since) AND booking_code IS NOT NULL
             """, logger: logger)
@@ -55,14 +55,14 @@ extension PostgresStore {
     }
 
     public func forgetIdempotencyKeys(before: Int64) async throws -> Int {
-        let rows = try await client.query("DELETE FROM idempotency_keys WHERE created_at < \(before) RETURNING 1", logger: logger)
+        let rows = try await run("DELETE FROM idempotency_keys WHERE created_at < \(before) RETURNING 1", logger: logger)
         return try await all(rows, { _ in () }).count
     }
 
     private func booking(from row: PostgresRow) async throws -> BookingRecord {
         let r = row.makeRandomAccess()
         let code: String = try r.value("code")
-        let tickets = try await all(try await client.query("""
+        let tickets = try await all(try await run("""
             SELECT seat_index, seat_label, ticket_type, price_cents FROM tickets WHERE booking_code = \(code) ORDER BY seat_index
             """, logger: logger)) { ticket in
             let t = ticket.makeRandomAccess()
@@ -89,7 +89,7 @@ extension PostgresStore {
     }
 
     public func owedRefunds(limit: Int) async throws -> [OwedRefund] {
-        try await all(try await client.query(
+        try await all(try await run(
             "SELECT * FROM owed_refunds ORDER BY owed_since, charge_ref LIMIT \(Int64(limit))", logger: logger), OwedRefund.init)
     }
 
@@ -100,7 +100,7 @@ extension PostgresStore {
     // MARK: ReviewStore
 
     public func hasConfirmedBooking(userID: Int64, movieID: Int64) async throws -> Bool {
-        try await first(try await client.query("""
+        try await first(try await run("""
             SELECT EXISTS (SELECT 1 FROM bookings b JOIN showtimes s ON s.id = b.showtime_id
                            WHERE b.user_id = \(userID) AND b.state = 'confirmed' AND s.movie_id = \(movieID))
             """, logger: logger), as: Bool.self) ?? false
@@ -113,21 +113,21 @@ extension PostgresStore {
             ON CONFLICT (user_id, movie_id) DO UPDATE SET stars = excluded.stars, review = excluded.review,
                 updated_at = greatest(excluded.updated_at, reviews.created_at)
             """)
-        guard let saved = try await all(try await client.query(
+        guard let saved = try await all(try await run(
             "\(unescaped: ReviewRecord.joinedSelect) WHERE r.user_id = \(userID) AND r.movie_id = \(movieID)", logger: logger), ReviewRecord.init).first
         else { throw BoxOfficeError.internalError("the review of movie \(movieID) by user \(userID) was not written") }
         return saved
     }
 
     public func deleteReview(userID: Int64, movieID: Int64) async throws -> Bool {
-        try await !all(try await client.query(
+        try await !all(try await run(
             "DELETE FROM reviews WHERE user_id = \(userID) AND movie_id = \(movieID) RETURNING 1", logger: logger), { _ in () }).isEmpty
     }
 
     public func reviews(movieID: Int64, offset: Int, limit: Int) async throws -> (reviews: [ReviewRecord], total: Int) {
-        let total = try await first(try await client.query("SELECT count(*) FROM reviews WHERE movie_id = \(movieID)", logger: logger),
+        let total = try await first(try await run("SELECT count(*) FROM reviews WHERE movie_id = \(movieID)", logger: logger),
                                     as: Int64.self) ?? 0
-        let page = try await all(try await client.query("""
+        let page = try await all(try await run("""
             \(unescaped: ReviewRecord.joinedSelect) WHERE r.movie_id = \(movieID) ORDER BY r.updated_at DESC, r.user_id DESC
             LIMIT \(Int64(limit)) OFFSET \(Int64(offset))
             """, logger: logger), ReviewRecord.init)
@@ -136,7 +136,7 @@ extension PostgresStore {
 
     public func ratingSummaries(movieIDs: [Int64]) async throws -> [Int64: RatingSummary] {
         guard !movieIDs.isEmpty else { return [:] }
-        let rows = try await client.query("""
+        let rows = try await run("""
             SELECT movie_id, star_total, rating_count FROM movie_ratings WHERE movie_id = ANY(\(movieIDs)) AND rating_count > 0
             """, logger: logger)
         var found: [Int64: RatingSummary] = [:]

@@ -10,14 +10,14 @@ extension PostgresStore {
     public func seats(ofShowtimes showtimeIDs: [Int64]) async throws -> [Int64: StoredShowtimeSeats] {
         guard !showtimeIDs.isEmpty else { return [:] }
         var found: [Int64: (startsAt: Int64, layout: SeatLayout)] = [:]
-        for try await (id, startsAt, layout) in try await client.query("""
+        for try await (id, startsAt, layout) in try await run("""
             SELECT s.id, s.starts_at, sc.layout FROM showtimes s JOIN screens sc ON sc.id = s.screen_id WHERE s.id = ANY(\(showtimeIDs))
             """, logger: logger).decode((Int64, Int64, String).self) {
             found[id] = (startsAt, try SeatLayout(encoded: layout))
         }
         var holds: [Int64: [String: StoredShowtimeSeats.StoredHold]] = [:]
         var bookings: [Int64: [String: [Int]]] = [:]
-        let claims = try await client.query("""
+        let claims = try await run("""
             SELECT c.showtime_id, c.seat_index, c.hold_id, h.user_id, h.expires_at, h.seats, c.booking_code
             FROM seat_claims c LEFT JOIN holds h ON h.id = c.hold_id AND h.state = 'live'
             LEFT JOIN bookings b ON b.code = c.booking_code AND b.state = 'confirmed'
@@ -43,7 +43,7 @@ extension PostgresStore {
     }
 
     public func hold(id: String) async throws -> StoredHoldStatus? {
-        for try await (showtimeID, userID, stateText) in try await client.query(
+        for try await (showtimeID, userID, stateText) in try await run(
             "SELECT showtime_id, user_id, state FROM holds WHERE id = \(id)", logger: logger).decode((Int64, Int64, String).self) {
             guard let state = HoldState(rawValue: stateText) else {
                 throw BoxOfficeError.internalError("hold \(id) has an unknown state \"\(stateText)\"")
@@ -54,7 +54,7 @@ extension PostgresStore {
     }
 
     public func bookingOwner(code: String) async throws -> (showtimeID: Int64, userID: Int64)? {
-        for try await (showtimeID, userID) in try await client.query(
+        for try await (showtimeID, userID) in try await run(
             "SELECT showtime_id, user_id FROM bookings WHERE code = \(code)", logger: logger).decode((Int64, Int64).self) {
             return (showtimeID, userID)
         }
@@ -63,7 +63,7 @@ extension PostgresStore {
 
     public func showtimesWithExpiredHolds(now: Int64, limit: Int) async throws -> [Int64] {
         var ids: [Int64] = []
-        for try await id in try await client.query("""
+        for try await id in try await run("""
             SELECT DISTINCT showtime_id FROM holds WHERE state = 'live' AND expires_at <= \(now) LIMIT \(Int64(limit))
             """, logger: logger).decode(Int64.self) { ids.append(id) }
         return ids
@@ -71,7 +71,7 @@ extension PostgresStore {
 
     public func showtimesWithLiveHolds(userID: Int64, now: Int64) async throws -> [Int64] {
         var ids: [Int64] = []
-        for try await id in try await client.query("""
+        for try await id in try await run("""
             SELECT DISTINCT showtime_id FROM holds WHERE user_id = \(userID) AND state = 'live' AND expires_at > \(now)
             """, logger: logger).decode(Int64.self) { ids.append(id) }
         return ids

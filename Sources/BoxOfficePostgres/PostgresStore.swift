@@ -49,7 +49,7 @@ public struct PostgresStore: TicketStore {
 
     /// True when the catalogue has no theatres: a new database, to be loaded.
     public func isEmpty() async throws -> Bool {
-        try await first(client.query("SELECT NOT EXISTS (SELECT 1 FROM theatres)", logger: logger), as: Bool.self) ?? true
+        try await first(run("SELECT NOT EXISTS (SELECT 1 FROM theatres)", logger: logger), as: Bool.self) ?? true
     }
 
     // MARK: CatalogueReading
@@ -57,17 +57,17 @@ public struct PostgresStore: TicketStore {
     public func resolve(_ query: LocationQuery) async throws -> ResolvedLocation {
         switch query {
         case .zip(let zip):
-            let rows = try await client.query("SELECT \(unescaped: ZipCode.columns) FROM zip_codes WHERE zip = \(zip)", logger: logger)
+            let rows = try await run("SELECT \(unescaped: ZipCode.columns) FROM zip_codes WHERE zip = \(zip)", logger: logger)
             return try Places.resolve(zip: zip, row: try await all(rows, ZipCode.init).first)
         case .cityState(let city, let state):
-            let rows = try await client.query("""
+            let rows = try await run("""
                 SELECT \(unescaped: ZipCode.columns) FROM zip_codes WHERE state = \(state.uppercased()) AND lower(city) = lower(\(city))
                 ORDER BY zip
                 """, logger: logger)
             return try Places.resolve(city: city, state: state, rows: try await all(rows, ZipCode.init))
         case .coordinate(let point):
             let box = point.boundingBox(radiusMiles: Places.usRadiusMiles)
-            let rows = try await client.query("""
+            let rows = try await run("""
                 SELECT \(unescaped: ZipCode.columns) FROM zip_codes
                 WHERE time_zone <> ''
                   AND point(lon, lat) <@ box(point(\(box.minLongitude), \(box.minLatitude)), point(\(box.maxLongitude), \(box.maxLatitude)))
@@ -93,28 +93,28 @@ public struct PostgresStore: TicketStore {
                   AND EXISTS (SELECT 1 FROM showtimes s WHERE s.movie_id = \(movieID) AND s.theatre_id = t.id)
                 """
         }
-        let candidates = try await all(try await client.query(query, logger: logger), TheatreRecord.init)
+        let candidates = try await all(try await run(query, logger: logger), TheatreRecord.init)
         return Places.nearest(candidates, to: point, radiusMiles: radiusMiles)
     }
 
     public func theatre(id: Int64) async throws -> TheatreRecord? {
-        try await all(try await client.query("SELECT \(unescaped: TheatreRecord.columns) FROM theatres t WHERE t.id = \(id)", logger: logger),
+        try await all(try await run("SELECT \(unescaped: TheatreRecord.columns) FROM theatres t WHERE t.id = \(id)", logger: logger),
                       TheatreRecord.init).first
     }
 
     public func screens(theatreID: Int64) async throws -> [ScreenRecord] {
-        try await all(try await client.query(
+        try await all(try await run(
             "SELECT \(unescaped: ScreenRecord.columns) FROM screens WHERE theatre_id = \(theatreID) ORDER BY number", logger: logger),
                       ScreenRecord.init)
     }
 
     public func screen(id: Int64) async throws -> ScreenRecord? {
-        try await all(try await client.query("SELECT \(unescaped: ScreenRecord.columns) FROM screens WHERE id = \(id)", logger: logger),
+        try await all(try await run("SELECT \(unescaped: ScreenRecord.columns) FROM screens WHERE id = \(id)", logger: logger),
                       ScreenRecord.init).first
     }
 
     public func movie(id: Int64) async throws -> MovieRecord? {
-        try await all(try await client.query("SELECT \(unescaped: MovieRecord.columns) FROM movies m WHERE m.id = \(id)", logger: logger),
+        try await all(try await run("SELECT \(unescaped: MovieRecord.columns) FROM movies m WHERE m.id = \(id)", logger: logger),
                       MovieRecord.init).first
     }
 
@@ -144,7 +144,7 @@ public struct PostgresStore: TicketStore {
         case (nil, nil):
             query = "SELECT \(unescaped: MovieRecord.columns) FROM movies m ORDER BY m.release_date DESC, m.title, m.id"
         }
-        let candidates = try await all(try await client.query(query, logger: logger), MovieRecord.init)
+        let candidates = try await all(try await run(query, logger: logger), MovieRecord.init)
         guard let title, !title.isEmpty else { return candidates }
         return TitleSearch.rank(candidates, matching: title)
     }
@@ -157,7 +157,7 @@ public struct PostgresStore: TicketStore {
             """ } ?? """
             \(unescaped: ShowtimeRecord.joinedSelect) WHERE s.theatre_id = ANY(\(unique)) AND s.local_date = \(date.description)
             """
-        let found = try await all(try await client.query(query, logger: logger), ShowtimeRecord.init)
+        let found = try await all(try await run(query, logger: logger), ShowtimeRecord.init)
         // The order the SQLite store gives: by start, then the theatres' order, then screen and id.
         let order = Dictionary(unique.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         return found.sorted {
@@ -167,11 +167,11 @@ public struct PostgresStore: TicketStore {
     }
 
     public func showtime(id: Int64) async throws -> ShowtimeRecord? {
-        try await all(try await client.query("\(unescaped: ShowtimeRecord.joinedSelect) WHERE s.id = \(id)", logger: logger), ShowtimeRecord.init).first
+        try await all(try await run("\(unescaped: ShowtimeRecord.joinedSelect) WHERE s.id = \(id)", logger: logger), ShowtimeRecord.init).first
     }
 
     public func summary() async throws -> CatalogueSummary {
-        let rows = try await client.query("""
+        let rows = try await run("""
             SELECT (SELECT count(*) FROM theatres), (SELECT count(*) FROM screens), (SELECT count(*) FROM movies),
                    (SELECT count(*) FROM showtimes), (SELECT min(local_date) FROM showtimes), (SELECT max(local_date) FROM showtimes)
             """, logger: logger)
@@ -183,7 +183,7 @@ public struct PostgresStore: TicketStore {
     }
 
     public func timeZoneNames() async throws -> [String] {
-        let rows = try await client.query("""
+        let rows = try await run("""
             SELECT DISTINCT time_zone FROM theatres UNION SELECT DISTINCT time_zone FROM zip_codes WHERE time_zone <> ''
             """, logger: logger)
         var names: [String] = []
@@ -195,7 +195,7 @@ public struct PostgresStore: TicketStore {
 
     public func createUser(email: String, name: String, passwordHash: String, createdAtMilliseconds: Int64) async throws -> Int64 {
         do {
-            let rows = try await client.query("""
+            let rows = try await run("""
                 INSERT INTO users (email, name, password_hash, created_at) VALUES (\(email), \(name), \(passwordHash), \(createdAtMilliseconds))
                 RETURNING id
                 """, logger: logger)
@@ -209,12 +209,12 @@ public struct PostgresStore: TicketStore {
     }
 
     public func user(email: String) async throws -> UserRecord? {
-        try await all(try await client.query(
+        try await all(try await run(
             "SELECT id, email, name, password_hash FROM users WHERE lower(email) = lower(\(email))", logger: logger), UserRecord.init).first
     }
 
     public func user(id: Int64) async throws -> UserRecord? {
-        try await all(try await client.query("SELECT id, email, name, password_hash FROM users WHERE id = \(id)", logger: logger),
+        try await all(try await run("SELECT id, email, name, password_hash FROM users WHERE id = \(id)", logger: logger),
                       UserRecord.init).first
     }
 
@@ -229,7 +229,7 @@ public struct PostgresStore: TicketStore {
 
     public func revokedTokenIDs(now: Int64) async throws -> [String] {
         var ids: [String] = []
-        for try await id in try await client.query("SELECT token_id FROM revoked_tokens WHERE expires_at > \(now)", logger: logger)
+        for try await id in try await run("SELECT token_id FROM revoked_tokens WHERE expires_at > \(now)", logger: logger)
             .decode(String.self) { ids.append(id) }
         return ids
     }
@@ -243,26 +243,47 @@ public struct PostgresStore: TicketStore {
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {
-            if let cause = error.closureError { throw cause }
-            throw error
+            if let cause = error.closureError { throw PostgresFailure.translated(cause) }
+            throw PostgresFailure.translated(error.beginError ?? error.commitError ?? error)
+        } catch {
+            throw PostgresFailure.translated(error)
         }
     }
 
     /// Runs a statement whose rows nobody reads, reading them to the end so that the pool gets its
     /// connection back at once.
-    func execute(_ query: PostgresQuery) async throws {
-        for try await _ in try await client.query(query, logger: logger) {}
+    func execute(_ statement: PostgresQuery) async throws {
+        for try await _ in try await run(statement, logger: logger) {}
+    }
+
+    /// Every query of the store goes through here: a database that went away (a lost connection,
+    /// a restart, a pool that cannot connect) becomes UNAVAILABLE with a retry-after for the
+    /// caller, never INTERNAL; other errors pass unchanged.
+    func run(_ statement: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        do {
+            return try await client.query(statement, logger: logger)
+        } catch {
+            throw PostgresFailure.translated(error)
+        }
     }
 
     func all<T>(_ rows: PostgresRowSequence, _ make: (PostgresRow) throws -> T) async throws -> [T] {
         var found: [T] = []
-        for try await row in rows { found.append(try make(row)) }
+        do {
+            for try await row in rows { found.append(try make(row)) }
+        } catch {
+            throw PostgresFailure.translated(error)
+        }
         return found
     }
 
     func first<T: PostgresDecodable & Sendable>(_ rows: PostgresRowSequence, as type: T.Type) async throws -> T? {
         var value: T?
-        for try await decoded in rows.decode(T.self) where value == nil { value = decoded }
+        do {
+            for try await decoded in rows.decode(T.self) where value == nil { value = decoded }
+        } catch {
+            throw PostgresFailure.translated(error)
+        }
         return value
     }
 }

@@ -57,6 +57,18 @@ public enum TestPostgres {
         return try outcome.get()
     }
 
+    /// Ends every connection to `url`'s database from outside, as a database restart would.
+    public static func terminateConnections(to url: PostgresURL,
+                                            logger: Logger = Logger(label: "boxoffice.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
+        async throws {
+        guard let admin = Self.url else { return }
+        try await Self.admin(admin, logger: logger) { client in
+            for try await _ in try await client.query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(url.database) AND pid <> pg_backend_pid()",
+                logger: logger) {}
+        }
+    }
+
     /// Runs `body` with a short-lived client on the admin database.
     static func admin(_ url: PostgresURL, logger: Logger, _ body: (PostgresClient) async throws -> Void) async throws {
         let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: 2), backgroundLogger: logger)

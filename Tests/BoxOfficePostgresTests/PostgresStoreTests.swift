@@ -131,6 +131,39 @@ struct PostgresStoreTests {
         }
     }
 
+    /// The store's connections killed from outside, as a database restart kills them: the store
+    /// reconnects by itself, and a call that meets a dead connection is UNAVAILABLE with a
+    /// retry-after, never INTERNAL. (A database that stays down makes calls wait in the pool until
+    /// their deadline: not yet answered sooner.)
+    @Test func killedConnectionsAreReplacedAndAnyCallTheyFailIsUnavailable() async throws {
+        try await TestPostgres.withDatabase { store, url in
+            #expect(try await store.theatre(id: 1) != nil)
+            try await TestPostgres.terminateConnections(to: url)
+            var answered = false
+            for _ in 0..<100 where !answered {
+                do {
+                    answered = try await store.theatre(id: 1) != nil
+                } catch let error as BoxOfficeError {
+                    #expect(error.code == .unavailable, "\(error)")
+                    #expect(error.retryAfterMilliseconds > 0)
+                    // Waiting on another process (the pool reconnecting), not on time: polled.
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            #expect(answered, "the store did not reconnect")
+            // A write in the middle of a transaction is refused the same way, and nothing half-done stays.
+            try await TestPostgres.terminateConnections(to: url)
+            do {
+                try await store.revokeToken(id: "after-restart", userID: 1, expiresAt: .max, now: 0)
+            } catch let error as BoxOfficeError {
+                #expect(error.code == .unavailable, "\(error)")
+            } catch {
+                // A foreign key refuses user 1 when the write did reach the database: that is not a lost connection.
+                #expect(PostgresFailure.describe(error).contains("foreign key"), "\(PostgresFailure.describe(error))")
+            }
+        }
+    }
+
     @Test func migrationsRunOnceAndANewerSchemaIsRefused() async throws {
         try await TestPostgres.withDatabase { store, _ in
             // The template was migrated; running again changes nothing.
