@@ -51,6 +51,10 @@ public struct AllocatorStatistics: Sendable, Hashable {
     public var committedRequests = 0
     /// Transactions that failed (every request in them failed).
     public var failedTransactions = 0
+    /// Requests the store refused although memory allowed them (each failed alone; its batch-mates committed).
+    public var refusedRequests = 0
+    /// Showtimes dropped from memory because the store disagreed or a transaction failed, to be read again.
+    public var showtimesReloaded = 0
     /// The most requests one transaction carried.
     public var largestBatch = 0
     /// Time spent writing batches, from handing one to the database to its commit being durable.

@@ -10,30 +10,24 @@ struct PendingBatch {
     }
 
     var entries: [Entry] = []
-    /// Each touched showtime's memory as it was before this batch's first change to it.
-    var showsBefore: [Int64: ShowSeats] = [:]
-    /// Each touched entry of the hold index as it was before this batch (nil: absent).
-    var holdIndexBefore: [String: Int64?] = [:]
+    /// The showtimes whose memory this batch's requests changed: the ones to read again from the
+    /// store if the batch does not commit as decided.
+    var touched: Set<Int64> = []
 
     var isEmpty: Bool { entries.isEmpty }
 }
 
 extension SeatAllocator {
-    /// Records a showtime's memory before the pending batch first changes it, and takes it out of
-    /// `shows` until the caller stores it back, so that the caller's copy is the only one after the
-    /// batch's snapshot and later changes in the batch mutate in place instead of copying the book.
+    /// Notes that the pending batch changes this showtime, and takes it out of `shows` until the
+    /// caller stores it back, so that the caller's copy is the only one and its changes mutate in
+    /// place instead of copying the book.
     func willChange(_ show: ShowSeats) {
-        if pending.showsBefore[show.showtimeID] == nil { pending.showsBefore[show.showtimeID] = show }
+        pending.touched.insert(show.showtimeID)
         shows[show.showtimeID] = nil
     }
 
-    /// Records a hold index entry before the pending batch first changes it.
-    func willChangeIndex(_ holdID: String) {
-        if pending.holdIndexBefore[holdID] == nil { pending.holdIndexBefore[holdID] = .some(holdShowtime[holdID]) }
-    }
-
     /// Queues `changes` into the pending batch and returns once the batch's transaction has committed,
-    /// or throws if it failed (memory is then already rolled back). Call with the memory change made.
+    /// or throws if it failed. Call with the memory change made.
     func commit(_ changes: [SeatChange]) async throws {
         try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
             pending.entries.append(.init(changes: changes, reply: reply))
@@ -50,43 +44,90 @@ extension SeatAllocator {
         while !pending.isEmpty {
             let batch = pending
             pending = PendingBatch()
-            do {
-                let started = ContinuousClock.now
-                try await ledger.apply(batch.entries.map(\.changes))
+            let started = ContinuousClock.now
+            let outcome = await write(batch)
+            switch outcome {
+            case .committed(let refused):
                 let took = ContinuousClock.now - started
                 statistics.transactions += 1
                 statistics.transactionTime += took
-                onCommit(batch.entries.count, took)
-                statistics.committedRequests += batch.entries.count
+                onCommit(batch.entries.count - refused.count, took)
+                statistics.committedRequests += batch.entries.count - refused.count
                 statistics.largestBatch = max(statistics.largestBatch, batch.entries.count)
-                for entry in batch.entries { entry.reply.resume() }
-            } catch {
-                // Requests queued since were decided on this batch's memory changes: they fail too,
-                // and memory goes back to before this batch (newest snapshots first, oldest last).
+                statistics.refusedRequests += refused.count
+                if !refused.isEmpty {
+                    // Memory allowed what the store refused: memory was wrong about these showtimes.
+                    // The requests queued since were decided on that memory too: they fail and are
+                    // not written.
+                    let queued = pending
+                    pending = PendingBatch()
+                    forget(batch.touched.union(queued.touched))
+                    for entry in queued.entries { entry.reply.resume(throwing: Self.retry) }
+                }
+                for (index, entry) in batch.entries.enumerated() {
+                    if let cause = refused[index] { entry.reply.resume(throwing: Self.reported(cause)) } else { entry.reply.resume() }
+                }
+            case .failed(let error):
+                // Nothing is known to have committed, nor known not to have: read it all again.
                 let queued = pending
                 pending = PendingBatch()
-                rollBack(queued)
-                rollBack(batch)
+                forget(batch.touched.union(queued.touched))
                 statistics.failedTransactions += 1
-                let failed = error as? SeatLedgerFailure
-                let retry = BoxOfficeError(.aborted, "the seat change could not be saved: try again")
-                for (index, entry) in batch.entries.enumerated() {
-                    entry.reply.resume(throwing: index == failed?.request ? Self.reported(failed!.cause) : retry)
-                }
-                for entry in queued.entries { entry.reply.resume(throwing: retry) }
+                let reported = Self.reported(error)
+                let queuedError = (reported as? BoxOfficeError)?.code == .unavailable ? reported : Self.retry
+                for entry in batch.entries { entry.reply.resume(throwing: reported) }
+                for entry in queued.entries { entry.reply.resume(throwing: queuedError) }
             }
         }
         isWriting = false
     }
 
-    private func rollBack(_ batch: PendingBatch) {
-        for (id, show) in batch.showsBefore { shows[id] = show }
-        for (holdID, showtimeID) in batch.holdIndexBefore { holdShowtime[holdID] = showtimeID }
+    private enum BatchOutcome {
+        /// The transaction committed without the refused requests (by index, with the store's reason).
+        case committed(refused: [Int: any Error])
+        /// The transaction failed as a whole.
+        case failed(any Error)
+    }
+
+    /// Writes a batch in one transaction. When the store refuses one request, the transaction is
+    /// written again without it: one conflicting request never fails its batch-mates. A database
+    /// that went away (UNAVAILABLE) fails the whole batch.
+    private func write(_ batch: PendingBatch) async -> BatchOutcome {
+        var remaining = Array(batch.entries.indices)
+        var refused: [Int: any Error] = [:]
+        while !remaining.isEmpty {
+            do {
+                try await ledger.apply(remaining.map { batch.entries[$0].changes })
+                break
+            } catch let failure as SeatLedgerFailure where remaining.indices.contains(failure.request) && !Self.isOutage(failure.cause) {
+                refused[remaining.remove(at: failure.request)] = failure.cause
+            } catch let failure as SeatLedgerFailure {
+                return .failed(failure.cause)
+            } catch {
+                return .failed(error)
+            }
+        }
+        return .committed(refused: refused)
+    }
+
+    /// Drops showtimes from memory with their holds' index entries; their next use reads the store.
+    private func forget(_ showtimeIDs: Set<Int64>) {
+        for id in showtimeIDs {
+            guard let show = shows.removeValue(forKey: id) else { continue }
+            for holdID in show.holds.holds.keys where holdShowtime[holdID] == id { holdShowtime[holdID] = nil }
+        }
+        statistics.showtimesReloaded += showtimeIDs.count
+    }
+
+    private static let retry = BoxOfficeError(.aborted, "the seat change could not be saved: try again")
+
+    private static func isOutage(_ error: any Error) -> Bool {
+        (error as? BoxOfficeError)?.code == .unavailable
     }
 
     /// Our own errors pass through; a database error becomes ABORTED without its SQL.
     private static func reported(_ error: any Error) -> any Error {
-        if error is BoxOfficeError { return error }
-        return BoxOfficeError(.aborted, "the seat change could not be saved: try again")
+        if error is BoxOfficeError || error is PaymentIntentSettled { return error }
+        return retry
     }
 }

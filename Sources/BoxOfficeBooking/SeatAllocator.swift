@@ -7,7 +7,12 @@ import Foundation
 /// One actor decides all of them in memory, so two requests for one seat can never both win, and
 /// writes each decision through to its `SeatLedger` before answering. Decisions made while a transaction is
 /// being written wait and share the next transaction (group commit): one fsync serves a whole batch.
-/// If a transaction fails, every request in it fails and memory returns to before it.
+///
+/// The database is the final word, whatever memory says: every change checks the rows it touches.
+/// When the store refuses one request, that request fails alone and its batch-mates commit; when
+/// a transaction fails as a whole (its COMMIT may even have happened, unanswered), every request
+/// in it fails. Either way the showtimes involved are dropped from memory and read again from the
+/// store on their next use, so memory never stays wrong.
 public actor SeatAllocator: SeatAvailability {
 
     let ledger: any SeatLedger
@@ -97,7 +102,7 @@ public actor SeatAllocator: SeatAvailability {
         index(id, showtimeID)
 
         try await commit([.endHolds(expired, .expired),
-                          .hold(id: id, userID: userID, showtimeID: showtimeID, seats: order, expiresAt: expiresAt)])
+                          .hold(id: id, userID: userID, showtimeID: showtimeID, seats: order, expiresAt: expiresAt, now: instant)])
         return HoldResult(holdID: id, showtimeID: showtimeID, seatIndices: order, seatLabels: show.labels(order),
                           expiresAt: Milliseconds.date(sinceEpoch: expiresAt))
     }
@@ -165,9 +170,11 @@ public actor SeatAllocator: SeatAvailability {
     // MARK: Purchase and cancellation
 
     /// Turns a live hold into `booking`: the booking, its tickets, its payment and `key` are written
-    /// in the transaction that moves the seats' claims to the booking, so all of it commits or none
-    /// does. The booking's tickets must be for exactly the hold's seats.
-    public func confirmPurchase(holdID: String, userID: Int64, booking: BookingRecord, key: IdempotencyUse? = nil) async throws -> HeldSeats {
+    /// in the transaction that moves the seats' claims to the booking and settles the payment
+    /// intent `intentID`, so all of it commits or none does. The booking's tickets must be for
+    /// exactly the hold's seats.
+    public func confirmPurchase(holdID: String, userID: Int64, booking: BookingRecord, key: IdempotencyUse? = nil,
+                                intentID: String? = nil) async throws -> HeldSeats {
         let instant = clock.nowMilliseconds
         let (found, hold) = try await liveHold(holdID, of: userID, at: instant)
         var show = found
@@ -186,7 +193,7 @@ public actor SeatAllocator: SeatAvailability {
         show.bookings[booking.code] = hold.seats
         shows[show.showtimeID] = show
         index(holdID, nil)
-        try await commit([.purchase(holdID: holdID, seatCount: hold.seats.count, booking: booking, key: key)])
+        try await commit([.purchase(holdID: holdID, seatCount: hold.seats.count, booking: booking, key: key, intentID: intentID, now: instant)])
         return held
     }
 
@@ -271,7 +278,6 @@ public actor SeatAllocator: SeatAvailability {
     }
 
     private func index(_ holdID: String, _ showtimeID: Int64?) {
-        willChangeIndex(holdID)
         holdShowtime[holdID] = showtimeID
     }
 

@@ -24,6 +24,17 @@ public enum PostgresFailure {
                               retryAfterMilliseconds: retryAfterMilliseconds)
     }
 
+    /// A transient error that says the database itself is away (not a serialization failure or
+    /// deadlock, which only ask for the transaction to be tried again).
+    static func isConnectionLoss(_ error: any Error) -> Bool {
+        if let failure = error as? SeatLedgerFailure { return isConnectionLoss(failure.cause) }
+        if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState], ["40001", "40P01"].contains(state) { return false }
+        if let error = error as? PostgresTransactionError {
+            return [error.closureError, error.beginError, error.commitError].compactMap { $0 }.contains(where: isConnectionLoss)
+        }
+        return isTransient(error)
+    }
+
     static func isTransient(_ error: any Error) -> Bool {
         switch error {
         case let error as PSQLError:

@@ -16,6 +16,7 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         Migration(version: 1, name: "catalogue, bookings, reviews, sessions", sql: v1),
+        Migration(version: 2, name: "payment intents", sql: v2),
     ]
 
     static var newestVersion: Int { migrations.map(\.version).max() ?? 0 }
@@ -236,5 +237,31 @@ enum PostgresSchema {
             user_id bigint NOT NULL REFERENCES users (id),
             expires_at bigint NOT NULL
         );
+        """
+
+    /// Payment intents, written before a card is charged, so that no crash leaves a charge without
+    /// a booking or a refund (SQLite's v5 has the same table).
+    static let v2 = """
+        CREATE TABLE payment_intents (
+            id text PRIMARY KEY CHECK (id <> ''),
+            user_id bigint NOT NULL REFERENCES users (id),
+            hold_id text NOT NULL REFERENCES holds (id),
+            showtime_id bigint NOT NULL REFERENCES showtimes (id),
+            booking_code text NOT NULL UNIQUE,
+            subtotal_cents bigint NOT NULL CHECK (subtotal_cents >= 0),
+            fees_cents bigint NOT NULL CHECK (fees_cents >= 0),
+            tax_cents bigint NOT NULL CHECK (tax_cents >= 0),
+            total_cents bigint NOT NULL CHECK (total_cents = subtotal_cents + fees_cents + tax_cents),
+            card_brand text NOT NULL,
+            card_last4 text NOT NULL CHECK (length(card_last4) = 4),
+            tickets text NOT NULL,
+            idempotency_key text,
+            request_digest text,
+            created_at bigint NOT NULL,
+            settle_after bigint NOT NULL,
+            CHECK ((idempotency_key IS NULL) = (request_digest IS NULL))
+        );
+        CREATE UNIQUE INDEX payment_intents_by_key ON payment_intents (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX payment_intents_by_settle_after ON payment_intents (settle_after);
         """
 }

@@ -93,16 +93,21 @@ extension PostgresStore {
 
     private func apply(_ change: SeatChange, on connection: PostgresConnection) async throws {
         switch change {
-        case .hold(let id, let userID, let showtimeID, let seats, let expiresAt):
+        case .hold(let id, let userID, let showtimeID, let seats, let expiresAt, let now):
             try await connection.query("""
                 INSERT INTO holds (id, user_id, showtime_id, seats, expires_at, state)
                 VALUES (\(id), \(userID), \(showtimeID), \(seats.map(String.init).joined(separator: ",")), \(expiresAt), 'live')
                 """, logger: logger)
-            // One statement for every seat of the hold; a seat already claimed fails it (primary key).
-            try await connection.query("""
+            // One statement for every seat of the hold. A seat whose claim expired is taken over in
+            // it; one claimed by a live hold or a booking is not, and comes back missing.
+            let claimed = try await count(connection.query("""
                 INSERT INTO seat_claims (showtime_id, seat_index, hold_id, expires_at)
                 SELECT \(showtimeID), seat, \(id), \(expiresAt) FROM unnest(\(seats.map { Int32($0) })::int4[]) AS seat
-                """, logger: logger)
+                ON CONFLICT (showtime_id, seat_index) DO UPDATE SET hold_id = excluded.hold_id, expires_at = excluded.expires_at
+                WHERE seat_claims.booking_code IS NULL AND seat_claims.expires_at <= \(now)
+                RETURNING 1
+                """, logger: logger))
+            guard claimed == seats.count else { throw SeatClaimLoss.taken(holdID: id, refused: seats.count - claimed, of: seats.count) }
         case .endHolds(let ids, let state):
             guard !ids.isEmpty else { return }
             let ended = try await count(connection.query("""
@@ -112,7 +117,12 @@ extension PostgresStore {
                 throw BoxOfficeError.internalError("\(ids.count - ended) of \(ids.count) holds to end are not live in the store")
             }
             try await connection.query("DELETE FROM seat_claims WHERE hold_id = ANY(\(ids))", logger: logger)
-        case .purchase(let holdID, let seatCount, let booking, let key):
+        case .purchase(let holdID, let seatCount, let booking, let key, let intentID, let now):
+            if let intentID {
+                let settled = try await count(connection.query(
+                    "DELETE FROM payment_intents WHERE id = \(intentID) RETURNING 1", logger: logger))
+                guard settled == 1 else { throw PaymentIntentSettled(intentID: intentID) }
+            }
             try await insert(booking, on: connection)
             if let key {
                 try await connection.query("""
@@ -123,11 +133,10 @@ extension PostgresStore {
                     """, logger: logger)
             }
             let moved = try await count(connection.query("""
-                UPDATE seat_claims SET hold_id = NULL, expires_at = NULL, booking_code = \(booking.code) WHERE hold_id = \(holdID) RETURNING 1
+                UPDATE seat_claims SET hold_id = NULL, expires_at = NULL, booking_code = \(booking.code)
+                WHERE hold_id = \(holdID) AND expires_at > \(now) RETURNING 1
                 """, logger: logger))
-            guard moved == seatCount else {
-                throw BoxOfficeError.internalError("hold \(holdID) claims \(moved) seats in the store, not \(seatCount)")
-            }
+            guard moved == seatCount else { throw SeatClaimLoss.error(holdID: holdID, claimed: moved, of: seatCount) }
             let bought = try await count(connection.query(
                 "UPDATE holds SET state = 'purchased' WHERE id = \(holdID) AND state = 'live' RETURNING 1", logger: logger))
             guard bought == 1 else { throw BoxOfficeError.internalError("hold \(holdID) is not live in the store") }

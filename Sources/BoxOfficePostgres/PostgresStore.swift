@@ -13,17 +13,22 @@ public import PostgresNIO
 public struct PostgresStore: TicketStore {
     public let client: PostgresClient
     let logger: Logger
+    let health: PostgresHealth
 
-    public init(client: PostgresClient, logger: Logger) {
+    /// A store on `client`. A statement or transaction that takes longer than `statementDeadline`
+    /// is answered UNAVAILABLE, and calls fail at once until the database answers again.
+    public init(client: PostgresClient, statementDeadline: Duration = .seconds(5), logger: Logger) {
         self.client = client
         self.logger = logger
+        self.health = PostgresHealth(client: client, statementDeadline: statementDeadline, logger: logger)
     }
 
     // MARK: Schema
 
     /// Applies the migrations this database lacks; FAILED_PRECONDITION when it was migrated by a newer BoxOffice.
     public func prepare() async throws {
-        try await transaction { connection in
+        // Another node may hold the lock for as long as its migration takes.
+        try await transaction(deadline: .seconds(600)) { [logger] connection in
             // One node migrates at a time; the others wait here, then find nothing left to do.
             try await connection.query("SELECT pg_advisory_xact_lock(7070070)", logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: PostgresSchema.bookkeeping), logger: logger)
@@ -238,15 +243,17 @@ public struct PostgresStore: TicketStore {
 
     /// A transaction whose failure is the error its body threw (a `SeatLedgerFailure`, a
     /// BoxOfficeError), not postgres-nio's wrapper around it; the wrapper's other errors (BEGIN,
-    /// COMMIT, ROLLBACK failing) are passed on as they are.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            if let cause = error.closureError { throw PostgresFailure.translated(cause) }
-            throw PostgresFailure.translated(error.beginError ?? error.commitError ?? error)
-        } catch {
-            throw PostgresFailure.translated(error)
+    /// COMMIT, ROLLBACK failing) are passed on as they are. Bounded by the statement deadline
+    /// unless `deadline` says otherwise.
+    func transaction<T: Sendable>(deadline: Duration? = nil,
+                                  _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await health.guarded(deadline: deadline) { [client, logger] in
+            do {
+                return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            } catch let error as PostgresTransactionError {
+                if let cause = error.closureError { throw cause }
+                throw error.beginError ?? error.commitError ?? error
+            }
         }
     }
 
@@ -260,11 +267,7 @@ public struct PostgresStore: TicketStore {
     /// a restart, a pool that cannot connect) becomes UNAVAILABLE with a retry-after for the
     /// caller, never INTERNAL; other errors pass unchanged.
     func run(_ statement: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
-        do {
-            return try await client.query(statement, logger: logger)
-        } catch {
-            throw PostgresFailure.translated(error)
-        }
+        try await health.guarded { [client] in try await client.query(statement, logger: logger) }
     }
 
     func all<T>(_ rows: PostgresRowSequence, _ make: (PostgresRow) throws -> T) async throws -> [T] {

@@ -14,7 +14,7 @@ struct ServerComponents {
     let accounts: AccountService
     let callGuard: CallGuard
     let connections: ConnectionLimiter
-    /// The hold reaper and the idempotency-key expiry, run beside the accept loop.
+    /// The hold reaper, the idempotency-key expiry, the refund retrier and the payment sweeper, run beside the accept loop.
     let housekeeping: [HousekeepingService]
 
     /// - Parameter localTime: conversions with every zone of the catalogue already looked up.
@@ -41,14 +41,16 @@ struct ServerComponents {
                                         maxPerAddress: configuration.maxConnectionsPerAddress,
                                         trusted: configuration.trustedNetworks)
         let desk = BookingDesk(
-            allocator: allocator, accounts: accounts, reader: reader, bookings: store, refunds: store, logger: logger,
+            allocator: allocator, accounts: accounts, reader: reader, bookings: store, refunds: store, intents: store, logger: logger,
             gateway: paymentGateway, clock: clock, localTime: localTime, metrics: metrics)
+        let settlement = PaymentSettlement(desk: desk, settleAfter: configuration.settlePaymentsAfter)
         dispatcher = Dispatcher(
             search: SearchService(reader: reader, seats: allocator, ratings: store, localTime: localTime, clock: clock),
             info: InfoService(reader: reader, configuration: configuration, clock: clock),
             accounts: accounts,
             holds: HoldService(desk: desk),
-            purchases: PurchaseService(desk: desk, feeCentsPerTicket: configuration.convenienceFeeCents, secret: secret),
+            purchases: PurchaseService(desk: desk, settlement: settlement, feeCentsPerTicket: configuration.convenienceFeeCents,
+                                       secret: secret),
             bookings: BookingService(desk: desk),
             reviews: ReviewService(store: store, reader: reader, accounts: accounts, clock: clock),
             callGuard: callGuard,
@@ -60,6 +62,7 @@ struct ServerComponents {
             HousekeepingService.keyExpiry(bookings: store, clock: clock, ticks: schedule.keyExpiry, logger: logger),
             HousekeepingService.refundRetrier(refunds: store, gateway: paymentGateway, metrics: metrics,
                                               ticks: schedule.refundRetry, logger: logger),
+            HousekeepingService.paymentSweeper(settlement: settlement, ticks: schedule.paymentSweep, logger: logger),
         ]
     }
 }

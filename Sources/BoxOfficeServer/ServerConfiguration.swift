@@ -39,6 +39,9 @@ public struct ServerConfiguration: Sendable {
     public var passwordHashRounds = PasswordHasher.defaultRounds
     /// How long a hold keeps its seats.
     public var holdDuration: Duration = .seconds(300)
+    /// How long a purchase may stay between writing its payment intent and booking (or refunding)
+    /// before the payment sweeper settles it instead: longer than the processor's slowest answer.
+    public var settlePaymentsAfter: Duration = .seconds(120)
     /// Convenience fee added to each ticket, in cents.
     public var convenienceFeeCents: Int64 = 150
     /// Token buckets per client and class of call; nil turns rate limiting off.

@@ -2,8 +2,8 @@ import GRDB
 
 /// The booking tables: accounts, seat holds, taken seats, bookings, tickets and idempotency keys.
 enum BookingSchema {
-    /// Adds migrations "v2-booking", "v3-owed-refunds" and "v4-reviews-sessions-premium" after the
-    /// catalogue's; `CatalogueStore.migrator()` calls it.
+    /// Adds migrations "v2-booking", "v3-owed-refunds", "v4-reviews-sessions-premium" and
+    /// "v5-claim-expiry-payment-intents" after the catalogue's; `CatalogueStore.migrator()` calls it.
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v2-booking") { db in
             try db.execute(sql: v2)
@@ -14,7 +14,42 @@ enum BookingSchema {
         migrator.registerMigration("v4-reviews-sessions-premium") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5-claim-expiry-payment-intents") { db in
+            try db.execute(sql: v5)
+        }
     }
+
+    /// A hold's claims carry its expiry, so a new hold takes over an expired claim in the statement
+    /// that makes it (no reaper needed for correctness); and payment intents, written before a
+    /// card is charged, so that no crash leaves a charge without a booking or a refund.
+    static let v5 = """
+        ALTER TABLE seat_claims ADD COLUMN expires_at INTEGER;
+        UPDATE seat_claims SET expires_at = (SELECT h.expires_at FROM holds h WHERE h.id = seat_claims.hold_id)
+        WHERE hold_id IS NOT NULL;
+
+        CREATE TABLE payment_intents (
+            id TEXT NOT NULL PRIMARY KEY CHECK (id <> ''),  -- also the processor's idempotency key
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            hold_id TEXT NOT NULL REFERENCES holds (id),
+            showtime_id INTEGER NOT NULL REFERENCES showtimes (id),
+            booking_code TEXT NOT NULL UNIQUE,
+            subtotal_cents INTEGER NOT NULL CHECK (subtotal_cents >= 0),
+            fees_cents INTEGER NOT NULL CHECK (fees_cents >= 0),
+            tax_cents INTEGER NOT NULL CHECK (tax_cents >= 0),
+            total_cents INTEGER NOT NULL CHECK (total_cents = subtotal_cents + fees_cents + tax_cents),
+            card_brand TEXT NOT NULL,
+            card_last4 TEXT NOT NULL CHECK (length(card_last4) = 4),
+            tickets TEXT NOT NULL,                          -- JSON: seat, label, type, cents
+            idempotency_key TEXT,
+            request_digest TEXT,
+            created_at INTEGER NOT NULL,
+            settle_after INTEGER NOT NULL,
+            CHECK ((idempotency_key IS NULL) = (request_digest IS NULL))
+        ) WITHOUT ROWID;
+        -- One unsettled purchase per idempotency key, across restarts and nodes.
+        CREATE UNIQUE INDEX payment_intents_by_key ON payment_intents (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX payment_intents_by_settle_after ON payment_intents (settle_after);
+        """
 
     /// Ratings and reviews, signed-out tokens, premium seat prices, and "my holds".
     ///

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import BoxOfficeBooking
 import BoxOfficeCore
 import BoxOfficeServer
 import BoxOfficeStore
@@ -64,6 +65,18 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "rounds"))
     var passwordHashRounds = defaults.passwordHashRounds
 
+    @Option(help: ArgumentHelp("""
+        How long a purchase may stay between charging the card and writing its booking before the payment sweeper \
+        settles it (books the hold if still live, else refunds), in seconds; longer than the processor's slowest answer.
+        """, valueName: "seconds"))
+    var settlePaymentsAfter = defaults.settlePaymentsAfter.components.seconds
+
+    @Option(help: ArgumentHelp("""
+        A file where the built-in simulated payment processor keeps its charges and refunds (JSON lines), so that they \
+        outlive a restart as a real processor's would; for development and crash tests. Without it they live in memory.
+        """, valueName: "path"))
+    var paymentJournal: String?
+
     @Option(help: ArgumentHelp("Convenience fee added to each ticket, in cents (sales tax applies to it).", valueName: "cents"))
     var convenienceFeeCents = defaults.convenienceFeeCents
 
@@ -93,7 +106,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         _ = try DatabaseChoice(database)
         guard holdSeconds > 0, idleTimeout > 0, shutdownGrace >= 0, maxCallsInFlight > 0, threads > 0, databaseThreads > 0, databaseConnections > 0,
-              cacheEntries > 0, cacheTtl >= 0, convenienceFeeCents >= 0, passwordHashRounds >= 1_000
+              cacheEntries > 0, cacheTtl >= 0, convenienceFeeCents >= 0, passwordHashRounds >= 1_000,
+              settlePaymentsAfter > 0
         else { throw ValidationError("timeouts, limits and thread counts must be positive") }
     }
 
@@ -110,6 +124,12 @@ struct ServeCommand: AsyncParsableCommand {
         // should not leave a new demo database behind, nor fail with SQLite's or bind's raw words.
         let choice = try DatabaseChoice(database)
         if case .sqlite(let path) = choice { try StartupChecks.databaseDirectoryExists(for: path) }
+        let processor: SimulatedPaymentProcessor
+        do {
+            processor = try SimulatedPaymentProcessor(journal: paymentJournal.map { URL(fileURLWithPath: $0) })
+        } catch {
+            throw StartupChecks.Failure(message: "\(error)")
+        }
         try await StartupChecks.canListen(host: host, port: port)
         let backend: StoreBackend
         let summary: CatalogueSummary
@@ -154,11 +174,12 @@ struct ServeCommand: AsyncParsableCommand {
             $0.cacheTimeToLive = .seconds(cacheTtl)
             $0.signingSecret = secret
             $0.holdDuration = .seconds(holdSeconds)
+            $0.settlePaymentsAfter = .seconds(settlePaymentsAfter)
             $0.convenienceFeeCents = convenienceFeeCents
             $0.passwordHashRounds = passwordHashRounds
         }
         try guardOptions.apply(to: &configuration)
-        let server = BoxOfficeService(configuration: configuration, store: backend, logger: logger)
+        let server = BoxOfficeService(configuration: configuration, store: backend, paymentGateway: processor, logger: logger)
         let services = ServiceGroup(configuration: .init(
             services: [server],
             gracefulShutdownSignals: [.sigterm, .sigint],

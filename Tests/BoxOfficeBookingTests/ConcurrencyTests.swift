@@ -85,7 +85,7 @@ struct ConcurrencyTests {
         #expect(try fixture.claims(of: showtime.id).count == 64)
     }
 
-    @Test func aFailedBatchLeavesMemoryAndStoreUnchanged() async throws {
+    @Test func requestsTheStoreRefusesFailAndMemoryIsReadAgainFromTheStore() async throws {
         let fixture = try BookingFixture(users: 17)
         defer { fixture.remove() }
         let (showtime, layout) = try fixture.futureShowtime(minimumCapacity: 64)
@@ -94,7 +94,7 @@ struct ConcurrencyTests {
         let before = try await allocator.takenSeats(of: showtime)
         let claimsBefore = try fixture.claims(of: showtime.id)
 
-        // A real failure inside SQLite: every insert of a hold aborts its transaction.
+        // A real failure inside SQLite: every insert of a hold aborts its statement.
         try await fixture.store.dbPool.write { db in
             try db.execute(sql: "CREATE TRIGGER refuse_holds BEFORE INSERT ON holds BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
         }
@@ -112,14 +112,56 @@ struct ConcurrencyTests {
         #expect(codes.allSatisfy { $0 == .aborted }, "\(codes)")
         #expect(try await allocator.takenSeats(of: showtime) == before)
         #expect(try fixture.claims(of: showtime.id) == claimsBefore)
-        #expect(await allocator.statistics.failedTransactions >= 1)
+        let statistics = await allocator.statistics
+        #expect(statistics.refusedRequests + statistics.failedTransactions >= 1)
+        #expect(statistics.showtimesReloaded >= 1, "memory that disagreed with the store was dropped")
 
-        // Memory was rolled back, not poisoned: the same seats can be held once the store is healthy.
+        // Memory was read again, not poisoned: the same seats can be held once the store is healthy.
         try await fixture.store.dbPool.write { try $0.execute(sql: "DROP TRIGGER refuse_holds") }
         for user in 1...16 {
             _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([labels[user - 1]]))
         }
         try await allocator.release(holdID: kept.holdID, userID: 17)
         #expect(try fixture.claims(of: showtime.id).count == 16)
+    }
+
+    /// Another process claimed a seat behind this allocator's back: the hold that asks for it is
+    /// refused by the store, alone; the holds written in the same transaction commit; and memory,
+    /// read again, knows the seat is taken.
+    @Test func oneConflictingRequestFailsAloneNeverItsBatchMates() async throws {
+        let fixture = try BookingFixture(users: 33)
+        defer { fixture.remove() }
+        let (showtime, layout) = try fixture.futureShowtime(minimumCapacity: 64)
+        let allocator = SeatAllocator(ledger: fixture.ledger, clock: TestCatalogue.clock)
+        _ = try await allocator.takenSeats(of: showtime)   // in memory before the other process writes
+        let contested = layout.seats[5]
+        try await fixture.store.dbPool.write { db in
+            try db.execute(sql: "INSERT INTO holds (id, user_id, showtime_id, seats, expires_at, state) VALUES ('elsewhere', 33, ?, ?, ?, 'live')",
+                           arguments: [showtime.id, "\(contested.index)", Int64.max / 2])
+            try db.execute(sql: "INSERT INTO seat_claims (showtime_id, seat_index, hold_id, expires_at) VALUES (?, ?, 'elsewhere', ?)",
+                           arguments: [showtime.id, contested.index, Int64.max / 2])
+        }
+        let codes = await withTaskGroup(of: (Int, BoxOfficeError.Code?).self) { group in
+            for user in 1...32 {
+                group.addTask {
+                    (user, await errorCode {
+                        _ = try await allocator.hold(showtimeID: showtime.id, userID: Int64(user), seats: .labels([layout.seats[user].label]))
+                    })
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(codes[5] == .alreadyExists, "the seat another process holds: \(String(describing: codes[5]))")
+        let others = codes.filter { $0.key != 5 }
+        // Requests queued behind the refused one's transaction were decided on the memory it
+        // proved wrong: they may be told to try again, but none is refused for the seat.
+        #expect(others.values.allSatisfy { $0 == .ok || $0 == .aborted }, "\(codes)")
+        #expect(others.values.contains(.ok))
+        let claims = try fixture.claims(of: showtime.id)
+        #expect(claims[contested.index] == "elsewhere")
+        #expect(claims.count == 1 + others.values.filter { $0 == .ok }.count, "every answered hold, and only those, is in the store")
+        let taken = try await allocator.takenSeats(of: showtime)
+        #expect(taken.held.contains(contested.index), "memory read again from the store knows the seat is taken")
+        #expect(await allocator.statistics.refusedRequests == 1)
     }
 }

@@ -60,57 +60,6 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test func aSeatIsClaimedOnceWhateverTheAllocatorsBelieve() async throws {
-        try await TestPostgres.withDatabase { store, _ in
-            let user = try await store.createUser(email: "claims@example.com", name: "C", passwordHash: "h", createdAtMilliseconds: 1)
-            let showtime: Int64 = 1
-            try await store.apply([[.hold(id: "hold-a", userID: user, showtimeID: showtime, seats: [7, 3], expiresAt: 1_000)]])
-            // A second process that believes seat 3 is free is refused by the primary key, alone.
-            await #expect(throws: SeatLedgerFailure.self) {
-                try await store.apply([[.hold(id: "hold-b", userID: user, showtimeID: showtime, seats: [3, 4], expiresAt: 1_000)]])
-            }
-            let seats = try #require(try await store.seats(ofShowtimes: [showtime])[showtime])
-            #expect(seats.holds.map(\.id) == ["hold-a"])
-            #expect(seats.holds.first?.order == [7, 3], "the hold keeps the order its seats were asked in")
-            #expect(try await store.hold(id: "hold-b") == nil, "the refused hold's row was rolled back with it")
-            #expect(try await store.showtimesWithLiveHolds(userID: user, now: 999) == [showtime])
-            #expect(try await store.showtimesWithExpiredHolds(now: 1_000, limit: 10) == [showtime])
-            // Ending it frees the seats for the next hold.
-            try await store.apply([[.endHolds(["hold-a"], .expired)]])
-            try await store.apply([[.hold(id: "hold-c", userID: user, showtimeID: showtime, seats: [3], expiresAt: 2_000)]])
-            #expect(try await store.hold(id: "hold-a")?.state == .expired)
-            #expect(try await store.hold(id: "hold-c")?.state == .live)
-        }
-    }
-
-    @Test func aPurchaseMovesTheClaimsAndACancellationFreesThem() async throws {
-        try await TestPostgres.withDatabase { store, _ in
-            let user = try await store.createUser(email: "buyer@example.com", name: "B", passwordHash: "h", createdAtMilliseconds: 1)
-            try await store.apply([[.hold(id: "h1", userID: user, showtimeID: 2, seats: [10, 11], expiresAt: 5_000)]])
-            let booking = BookingRecord(
-                code: "7XK3M9QG0", userID: user, showtimeID: 2, subtotalCents: 2_000, feesCents: 300, taxCents: 100, totalCents: 2_400,
-                cardBrand: "Visa", cardLastFour: "4242", processorReference: "sim_ch_1", createdAt: 100,
-                tickets: [.init(seatIndex: 10, seatLabel: "A11", type: .adult, priceCents: 1_200),
-                          .init(seatIndex: 11, seatLabel: "A12", type: .child, priceCents: 800)])
-            let key = IdempotencyUse(key: "k1", userID: user, requestDigest: "d", usedAt: 100)
-            try await store.apply([[.purchase(holdID: "h1", seatCount: 2, booking: booking, key: key)]])
-            #expect(try await store.booking(code: booking.code, userID: user) == booking)
-            #expect(try await store.booking(code: booking.code, userID: user + 1) == nil)
-            #expect(try await store.idempotencyRecord(key: "k1", userID: user, since: 0)?.bookingCode == booking.code)
-            #expect(try await store.seats(ofShowtimes: [2])[2]?.bookings == [booking.code: [10, 11]])
-            #expect(try await store.bookingOwner(code: booking.code)?.userID == user)
-            // Buying the same hold again is refused: it is no longer live.
-            await #expect(throws: SeatLedgerFailure.self) {
-                try await store.apply([[.purchase(holdID: "h1", seatCount: 2, booking: booking, key: nil)]])
-            }
-            try await store.apply([[.cancel(bookingCode: booking.code, at: 200, refundedCents: 2_400)]])
-            let cancelled = try #require(try await store.booking(code: booking.code, userID: user))
-            #expect(cancelled.state == .cancelled && cancelled.cancelledAt == 200 && cancelled.refundedCents == 2_400)
-            #expect(try await store.seats(ofShowtimes: [2])[2]?.bookings.isEmpty == true)
-            #expect(try await store.forgetIdempotencyKeys(before: 101) == 1)
-        }
-    }
-
     @Test func accountsAreOnePerEmailWhateverItsCase() async throws {
         try await TestPostgres.withDatabase { store, _ in
             let id = try await store.createUser(email: "Kay@Example.com", name: "Kay", passwordHash: "hash", createdAtMilliseconds: 1)

@@ -88,4 +88,8 @@ final class PausingGateway: PaymentGateway {
         if refundsFail.withLock({ $0 }) { throw BoxOfficeError(.unavailable, "the processor did not answer") }
         return try await processor.refund(chargeReference: reference, amountCents: amountCents)
     }
+
+    func charge(madeWithKey idempotencyKey: String) async throws -> PaymentCharge? {
+        try await processor.charge(madeWithKey: idempotencyKey)
+    }
 }

@@ -10,11 +10,12 @@ import Testing
             let names = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master"))
             for name in ["zip_codes", "zip_rtree", "theatres", "theatre_rtree", "screens", "movies", "movie_titles",
                          "movie_titles_vocab", "showtimes", "showtimes_by_theatre", "showtimes_by_movie",
-                         "reviews", "movie_ratings", "revoked_tokens", "holds_live_by_user"] {
+                         "reviews", "movie_ratings", "revoked_tokens", "holds_live_by_user", "payment_intents",
+                         "payment_intents_by_key"] {
                 #expect(names.contains(name), "missing \(name)")
             }
             #expect(try CatalogueStore.migrator().appliedIdentifiers(db) == ["v1-catalogue", "v1-zip-codes", "v2-booking", "v3-owed-refunds",
-                                                                                 "v4-reviews-sessions-premium"])
+                                                                                 "v4-reviews-sessions-premium", "v5-claim-expiry-payment-intents"])
             // The whole bundled directory, military rows included.
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM zip_codes") == 41_387)
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")

@@ -13,10 +13,15 @@ public protocol PaymentGateway: Sendable {
 
     /// Gives back `amountCents` of the charge `reference`; UNAVAILABLE when it cannot now.
     func refund(chargeReference reference: String, amountCents: Int64) async throws -> PaymentRefund
+
+    /// The charge made under `idempotencyKey` and not refunded in full, or nil when there is none:
+    /// how the payment sweeper learns whether a purchase that died mid-way was charged.
+    /// UNAVAILABLE when the processor cannot be asked now.
+    func charge(madeWithKey idempotencyKey: String) async throws -> PaymentCharge?
 }
 
 /// A successful charge: the only payment facts BoxOffice keeps.
-public struct PaymentCharge: Sendable, Hashable {
+public struct PaymentCharge: Sendable, Hashable, Codable {
     /// The processor's id of the charge, for refunds and disputes.
     public var reference: String
     public var amountCents: Int64

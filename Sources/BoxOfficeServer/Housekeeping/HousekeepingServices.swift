@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// round at every tick of its schedule and stops on graceful shutdown. A round that fails is logged
 /// and the next round tries again: housekeeping never takes the server down.
 struct HousekeepingService: Service {
-    /// For logs: "hold-reaper", "key-expiry", "refund-retrier".
+    /// For logs: "hold-reaper", "key-expiry", "refund-retrier", "payment-sweeper".
     let name: String
     let ticks: HousekeepingTicks
     let logger: Logger
@@ -80,6 +80,14 @@ extension HousekeepingService {
                 ])
             }
             metrics.refundsOwed(left)
+        }
+    }
+
+    /// Settles the payment intents that purchases left behind (a crash, a lost database, a
+    /// processor gone quiet): at start and every minute, each is booked or refunded.
+    static func paymentSweeper(settlement: PaymentSettlement, ticks: HousekeepingTicks, logger: Logger) -> HousekeepingService {
+        HousekeepingService(name: "payment-sweeper", ticks: ticks, logger: logger) {
+            _ = try await settlement.sweep()
         }
     }
 }

@@ -3,13 +3,17 @@
 public struct HousekeepingTicks: Sendable {
     /// Set for a timer; nil when the rounds are driven by `manual`.
     private let interval: Duration?
+    /// Whether a timer's first round is at start rather than one interval after it.
+    private let roundAtStart: Bool
     private let manual: ManualTicks?
 
-    /// A round every `interval`, the first one `interval` after start.
-    public static func every(_ interval: Duration) -> HousekeepingTicks { HousekeepingTicks(interval: interval, manual: nil) }
+    /// A round every `interval`, the first one `interval` after start, or at start with `startingNow`.
+    public static func every(_ interval: Duration, startingNow: Bool = false) -> HousekeepingTicks {
+        HousekeepingTicks(interval: interval, roundAtStart: startingNow, manual: nil)
+    }
 
     /// Rounds driven by hand through `ticks` (for one service).
-    public static func manual(_ ticks: ManualTicks) -> HousekeepingTicks { HousekeepingTicks(interval: nil, manual: ticks) }
+    public static func manual(_ ticks: ManualTicks) -> HousekeepingTicks { HousekeepingTicks(interval: nil, roundAtStart: false, manual: ticks) }
 
     /// Runs `round` at every tick until the ticks end or the task is cancelled.
     func forEachRound(_ round: () async -> Void) async {
@@ -19,6 +23,7 @@ public struct HousekeepingTicks: Sendable {
                 done.resume()
             }
         } else if let interval {
+            if roundAtStart { await round() }
             while (try? await Task.sleep(for: interval)) != nil { await round() }
         }
     }
@@ -32,17 +37,23 @@ public struct HousekeepingSchedule: Sendable {
     public var keyExpiry: HousekeepingTicks
     /// Tries again the refunds the processor did not take.
     public var refundRetry: HousekeepingTicks
+    /// Settles the payment intents purchases left behind.
+    public var paymentSweep: HousekeepingTicks
 
-    public init(holdReaper: HousekeepingTicks, keyExpiry: HousekeepingTicks, refundRetry: HousekeepingTicks) {
+    public init(holdReaper: HousekeepingTicks, keyExpiry: HousekeepingTicks, refundRetry: HousekeepingTicks,
+                paymentSweep: HousekeepingTicks = .every(.seconds(60), startingNow: true)) {
         self.holdReaper = holdReaper
         self.keyExpiry = keyExpiry
         self.refundRetry = refundRetry
+        self.paymentSweep = paymentSweep
     }
 
-    /// Production's: the reaper every second, key expiry every minute, refund retries every 30 seconds.
+    /// Production's: the reaper every second, key expiry every minute, refund retries every 30
+    /// seconds, the payment sweeper at start and every minute.
     public static var realTime: HousekeepingSchedule {
         HousekeepingSchedule(
-            holdReaper: .every(.seconds(1)), keyExpiry: .every(.seconds(60)), refundRetry: .every(.seconds(30)))
+            holdReaper: .every(.seconds(1)), keyExpiry: .every(.seconds(60)), refundRetry: .every(.seconds(30)),
+            paymentSweep: .every(.seconds(60), startingNow: true))
     }
 }
 

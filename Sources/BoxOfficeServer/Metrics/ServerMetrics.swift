@@ -28,6 +28,8 @@ public final class ServerMetrics: Sendable {
     private let refundsFailed: CoreMetrics.Counter
     private let refundsRetried: CoreMetrics.Counter
     private let refundsOwed: Meter
+    private let intentsSettled: [PaymentOutcome: CoreMetrics.Counter]
+    private let intentsUnsettled: Meter
     private let batchSize: Recorder
     private let commitLatency: CoreMetrics.Timer
 
@@ -51,6 +53,11 @@ public final class ServerMetrics: Sendable {
         refundsFailed = CoreMetrics.Counter(label: "boxoffice_refunds_failed_total", dimensions: [], factory: factory)
         refundsRetried = CoreMetrics.Counter(label: "boxoffice_refunds_retried_total", dimensions: [], factory: factory)
         refundsOwed = Meter(label: "boxoffice_refunds_owed", dimensions: [], factory: factory)
+        intentsSettled = Dictionary(uniqueKeysWithValues: PaymentOutcome.allCases.map { outcome in
+            (outcome, CoreMetrics.Counter(label: "boxoffice_payment_intents_settled_total", dimensions: [("outcome", outcome.rawValue)],
+                                          factory: factory))
+        })
+        intentsUnsettled = Meter(label: "boxoffice_payment_intents_unsettled", dimensions: [], factory: factory)
         batchSize = Recorder(label: "boxoffice_allocator_batch_requests", dimensions: [], aggregate: true, factory: factory)
         commitLatency = CoreMetrics.Timer(label: "boxoffice_allocator_commit_seconds", dimensions: [], factory: factory)
     }
@@ -119,6 +126,10 @@ public final class ServerMetrics: Sendable {
     func refundRetried() { refundsRetried.increment() }
     /// Refunds still owed after a retry round.
     func refundsOwed(_ count: Int) { refundsOwed.set(count) }
+    /// A payment intent the sweeper settled (a purchase call settling its own is not counted).
+    func intentSettled(_ outcome: PaymentOutcome) { intentsSettled[outcome]?.increment() }
+    /// Payment intents past their settle time that the last sweep could not settle yet.
+    func intentsUnsettled(_ count: Int) { intentsUnsettled.set(count) }
 
     func allocatorCommitted(requests: Int, duration: Duration) {
         batchSize.record(requests)

@@ -9,22 +9,27 @@ import Foundation
 /// `Purchase`: turns the caller's live hold into a booking; `QuoteHold`: what that would charge.
 ///
 /// The order matters. Everything that can be refused without side effects is checked first (token,
-/// card form, idempotency key, hold, price); then the card is charged; then the allocator writes
-/// the booking, its tickets, the payment record and the key in the transaction that moves the
-/// seats from the hold to the booking. If that write fails (say the hold expired while the
-/// processor was answering) the charge is refunded before the error is returned.
+/// card form, idempotency key, hold, price); then a payment intent is written; then the card is
+/// charged under the intent's id; then the allocator writes the booking, its tickets, the payment
+/// record and the key in the transaction that moves the seats from the hold to the booking and
+/// deletes the intent. If that write is refused (say the hold expired while the processor was
+/// answering) the charge is refunded before the error is returned. If the server dies anywhere in
+/// between, or the answer of the processor or the database never comes, the intent is left, and
+/// the payment sweeper settles it (`PaymentSettlement`): no card stays charged without a booking.
 final class PurchaseService: Sendable {
     /// How long a key's booking is remembered for retries.
     static let keyLifetimeMilliseconds: Int64 = 24 * 3600 * 1000
 
     private let desk: BookingDesk
+    private let settlement: PaymentSettlement
     private let feeCentsPerTicket: Int64
     /// Keys the request digests, so a digest in the database tells nothing about the card.
     private let digestKey: SymmetricKey
     private let gate = IdempotencyGate()
 
-    init(desk: BookingDesk, feeCentsPerTicket: Int64, secret: Data) {
+    init(desk: BookingDesk, settlement: PaymentSettlement, feeCentsPerTicket: Int64, secret: Data) {
         self.desk = desk
+        self.settlement = settlement
         self.feeCentsPerTicket = feeCentsPerTicket
         self.digestKey = SymmetricKey(data: SHA256.hash(data: Data("boxoffice purchase digest".utf8) + secret))
     }
@@ -151,25 +156,87 @@ final class PurchaseService: Sendable {
         let priced = try await price(holdID: request.holdID, userID: userID, ticketTypes: request.ticketTypes, seatTypes: request.seatTypes)
         let (held, quote) = (priced.held, priced.quote)
 
-        // Without a client key, the processor still gets one per attempt so its own retries are safe.
-        let processorKey = key.map { "u\(userID):\($0)" } ?? "u\(userID):\(UUID().uuidString)"
-        let charge = try await desk.gateway.charge(card, amountCents: quote.totalCents, idempotencyKey: processorKey)
-        let code = ConfirmationCode.random().description
-        let record = BookingRecord(
-            code: code, userID: userID, showtimeID: held.showtimeID,
-            subtotalCents: quote.subtotalCents, feesCents: quote.feesCents, taxCents: quote.taxCents, totalCents: quote.totalCents,
-            cardBrand: charge.cardBrand, cardLastFour: charge.cardLastFour, processorReference: charge.reference,
-            createdAt: nowMilliseconds, tickets: priced.tickets)
+        let use = key.map { IdempotencyUse(key: $0, userID: userID, requestDigest: digest, usedAt: nowMilliseconds) }
+        let intent = PaymentIntent(
+            id: "pi_" + UUID().uuidString.lowercased(), userID: userID, holdID: held.holdID,
+            booking: BookingRecord(
+                code: ConfirmationCode.random().description, userID: userID, showtimeID: held.showtimeID,
+                subtotalCents: quote.subtotalCents, feesCents: quote.feesCents, taxCents: quote.taxCents, totalCents: quote.totalCents,
+                cardBrand: card.brand.rawValue, cardLastFour: card.lastFour, processorReference: "",
+                createdAt: nowMilliseconds, tickets: priced.tickets),
+            key: use, createdAt: nowMilliseconds, settleAfter: nowMilliseconds + Milliseconds.of(settlement.settleAfter))
+        try await desk.intents.recordIntent(intent)
+        let charge = try await charge(card, for: intent)
         do {
-            let use = key.map { IdempotencyUse(key: $0, userID: userID, requestDigest: digest, usedAt: nowMilliseconds) }
-            _ = try await desk.allocator.confirmPurchase(holdID: held.holdID, userID: userID, booking: record, key: use)
+            try await settlement.book(intent, charge: charge)
         } catch {
-            // No booking was written, so the money goes back; the buyer sees why the booking failed.
-            await desk.refund(charge, userID: userID, because: "the booking of hold \(held.holdID) was not written: \(error)")
-            throw error
+            return try await answerUnbooked(intent, charge: charge, error: error, venue: priced.venue)
         }
         desk.metrics.bookingConfirmed()
-        return try Boxoffice_V1_Booking(record, venue: priced.venue, localTime: desk.localTime, nowMilliseconds: desk.clock.nowMilliseconds)
+        return try Boxoffice_V1_Booking(PaymentSettlement.booking(intent, charge: charge), venue: priced.venue,
+                                        localTime: desk.localTime, nowMilliseconds: desk.clock.nowMilliseconds)
+    }
+
+    /// Charges the card under the intent's id. A refusal (declined, processor not reached) moved
+    /// no money and drops the intent. Any other failure leaves the charge's outcome unknown: the
+    /// processor is asked at once, and if it cannot say, the intent stays for the sweeper.
+    private func charge(_ card: PaymentCard, for intent: PaymentIntent) async throws -> PaymentCharge {
+        do {
+            return try await desk.gateway.charge(card, amountCents: intent.amountCents, idempotencyKey: intent.id)
+        } catch let error as BoxOfficeError where [.failedPrecondition, .invalidArgument, .unavailable].contains(error.code) {
+            _ = try? await desk.intents.dropIntent(id: intent.id)  // if this fails, the sweeper finds no charge and drops it
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            let made: PaymentCharge?
+            do {
+                made = try await desk.gateway.charge(madeWithKey: intent.id)
+            } catch {
+                throw Self.outcomeUnknown(intent)
+            }
+            guard let made else {
+                _ = try? await desk.intents.dropIntent(id: intent.id)
+                throw error
+            }
+            return made
+        }
+    }
+
+    /// The charge went through but its booking was not written as asked.
+    private func answerUnbooked(_ intent: PaymentIntent, charge: PaymentCharge, error: any Error,
+                                venue: Venue) async throws -> Boxoffice_V1_Booking {
+        if let outage = error as? BoxOfficeError, outage.code == .unavailable {
+            // The transaction's outcome is unknown (its COMMIT may have happened): the intent, if
+            // it is still there, is the sweeper's. A retry with the same key finds the booking.
+            throw Self.outcomeUnknown(intent, cause: outage)
+        }
+        if error is PaymentIntentSettled { return try await sweptAnswer(intent, charge: charge, venue: venue) }
+        // Refused for good (the hold expired meanwhile, the show started): the money goes back.
+        let reason = "the booking of hold \(intent.holdID) was not written: \(error)"
+        guard try await settlement.refund(intent, charge: charge, because: reason) else {
+            return try await sweptAnswer(intent, charge: charge, venue: venue)
+        }
+        throw error
+    }
+
+    /// A sweeper settled this purchase's intent while the call was still running: the booking it
+    /// made, or else the charge goes back. (A sweeper that looked before the charge landed dropped
+    /// the intent, so nobody else will refund it; refunding twice refunds once.)
+    private func sweptAnswer(_ intent: PaymentIntent, charge: PaymentCharge, venue: Venue) async throws -> Boxoffice_V1_Booking {
+        if let booking = try await desk.storedBooking(code: intent.booking.code, userID: intent.userID) {
+            return try Boxoffice_V1_Booking(booking, venue: venue, localTime: desk.localTime, nowMilliseconds: desk.clock.nowMilliseconds)
+        }
+        try await settlement.refundOwed(charge, userID: intent.userID,
+                                        because: "the payment of hold \(intent.holdID) was settled without a booking while it was charged")
+        throw BoxOfficeError(.failedPrecondition, "the payment for hold \(intent.holdID) took too long and was refunded: "
+                             + "hold the seats again")
+    }
+
+    private static func outcomeUnknown(_ intent: PaymentIntent, cause: BoxOfficeError? = nil) -> BoxOfficeError {
+        BoxOfficeError(.unavailable, "the purchase of hold \(intent.holdID) could not be confirmed"
+                       + (cause.map { " (\($0.message))" } ?? "") + ": retry with the same idempotency key to see the booking; "
+                       + "if it was not made, the charge is refunded", retryAfterMilliseconds: max(cause?.retryAfterMilliseconds ?? 0, 1_000))
     }
 
     private func earlierUse(of key: String, userID: Int64, now: Int64) async throws -> IdempotencyRecord? {

@@ -82,12 +82,16 @@ public struct IdempotencyUse: Sendable, Hashable {
 /// rows it touches, so a store that disagrees with the allocator's memory fails the transaction
 /// instead of being papered over.
 public enum SeatChange: Sendable, Hashable {
-    /// A new live hold claiming `seats`; fails if any is already claimed.
-    case hold(id: String, userID: Int64, showtimeID: Int64, seats: [Int], expiresAt: Int64)
+    /// A new live hold claiming `seats` until `expiresAt`. A seat claimed by a hold that expired at
+    /// `now` (unix ms) is taken over in the same statement, whatever any process remembers of it;
+    /// a seat claimed by a live hold or a booking fails the change.
+    case hold(id: String, userID: Int64, showtimeID: Int64, seats: [Int], expiresAt: Int64, now: Int64)
     /// Live holds end (`released` or `expired`) and free their seats.
     case endHolds([String], HoldState)
-    /// A live hold of `seatCount` seats becomes `booking` (its tickets, its payment, and the key that asked for it).
-    case purchase(holdID: String, seatCount: Int, booking: BookingRecord, key: IdempotencyUse?)
+    /// A hold of `seatCount` seats still live at `now` (unix ms) becomes `booking` (its tickets, its
+    /// payment, and the key that asked for it), settling the payment intent `intentID` (which must
+    /// still be there: a purchase whose intent a sweeper settled fails with `PaymentIntentSettled`).
+    case purchase(holdID: String, seatCount: Int, booking: BookingRecord, key: IdempotencyUse?, intentID: String?, now: Int64)
     /// A confirmed booking is cancelled at `at` (unix ms), its refund recorded, its seats freed.
     case cancel(bookingCode: String, at: Int64, refundedCents: Int64)
 }
@@ -122,5 +126,21 @@ public struct OwedRefund: Sendable, Hashable {
         self.userID = userID
         self.reason = reason
         self.owedSince = owedSince
+    }
+}
+
+/// The store refusing what the allocator's memory allowed: the database is the final word on seats.
+public enum SeatClaimLoss {
+    /// A new hold's seats are claimed in the store by a live hold or a booking (another process's,
+    /// or one this allocator no longer remembers).
+    public static func taken(holdID: String, refused: Int, of seatCount: Int) -> BoxOfficeError {
+        BoxOfficeError(.alreadyExists, "\(refused) of the \(seatCount) seats asked for are taken: choose others")
+    }
+
+    /// A purchase whose hold no longer claims all its seats in the store: it expired there and
+    /// another hold took some over. The buyer must hold seats again.
+    public static func error(holdID: String, claimed: Int, of seatCount: Int) -> BoxOfficeError {
+        BoxOfficeError(.failedPrecondition, "hold \(holdID) expired: \(seatCount - claimed) of its \(seatCount) seats are no longer "
+                       + "held for it: hold the seats again")
     }
 }

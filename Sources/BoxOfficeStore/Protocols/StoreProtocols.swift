@@ -86,6 +86,7 @@ public protocol SeatLedger: Sendable {
 
 /// Every job of the store at once: what a server runs on.
 public typealias TicketStore = CatalogueReading & AccountStore & BookingReading & SeatLedger & RefundLedger & ReviewStore
+    & PaymentIntentLedger
 
 /// Refunds the payment processor did not take when they were due: kept until one goes through,
 /// so no customer stays charged for a booking that was never written.

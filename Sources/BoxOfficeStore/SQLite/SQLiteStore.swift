@@ -108,6 +108,20 @@ public struct SQLiteStore: TicketStore {
     public func owedRefunds(limit: Int) async throws -> [OwedRefund] { try await run { try $0.owedRefunds(limit: limit) } }
     public func settleRefund(chargeReference: String) async throws { try await run { try $0.settleRefund(chargeReference: chargeReference) } }
 
+    // MARK: PaymentIntentLedger
+
+    public func recordIntent(_ intent: PaymentIntent) async throws { try await run { try $0.recordIntent(intent) } }
+
+    public func intents(settleableAt now: Int64, limit: Int) async throws -> [PaymentIntent] {
+        try await run { try $0.intents(settleableAt: now, limit: limit) }
+    }
+
+    public func dropIntent(id: String) async throws -> Bool { try await run { try $0.dropIntent(id: id) } }
+
+    public func refundIntent(id: String, owing refund: OwedRefund) async throws -> Bool {
+        try await run { try $0.refundIntent(id: id, owing: refund) }
+    }
+
     // MARK: SeatLedger
 
     public func seats(ofShowtimes showtimeIDs: [Int64]) async throws -> [Int64: StoredShowtimeSeats] {

@@ -68,12 +68,24 @@ enum SeatClaims {
             .map { (showtimeID: $0["showtime_id"], userID: $0["user_id"]) }
     }
 
-    /// Writes a new live hold and claims its seats; fails if any seat is already claimed.
-    static func insertHold(id: String, userID: Int64, showtimeID: Int64, seats: [Int], expiresAt: Int64, in db: Database) throws {
+    /// Writes a new live hold and claims its seats until `expiresAt`, taking over any seat whose
+    /// claim belongs to a hold expired at `now`; fails if a seat is claimed by a live hold or a booking.
+    static func insertHold(id: String, userID: Int64, showtimeID: Int64, seats: [Int], expiresAt: Int64, now: Int64,
+                           in db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO holds (id, user_id, showtime_id, seats, expires_at, state) VALUES (?, ?, ?, ?, ?, 'live')")
             .execute(arguments: [id, userID, showtimeID, seats.map(String.init).joined(separator: ","), expiresAt])
-        let claim = try db.cachedStatement(sql: "INSERT INTO seat_claims (showtime_id, seat_index, hold_id) VALUES (?, ?, ?)")
-        for seat in seats { try claim.execute(arguments: [showtimeID, seat, id]) }
+        // An upsert whose WHERE refuses changes no row: the seat is someone's for now.
+        let claim = try db.cachedStatement(sql: """
+            INSERT INTO seat_claims (showtime_id, seat_index, hold_id, expires_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (showtime_id, seat_index) DO UPDATE SET hold_id = excluded.hold_id, expires_at = excluded.expires_at
+            WHERE seat_claims.booking_code IS NULL AND seat_claims.expires_at <= ?
+            """)
+        var refused = 0
+        for seat in seats {
+            try claim.execute(arguments: [showtimeID, seat, id, expiresAt, now])
+            if db.changesCount != 1 { refused += 1 }
+        }
+        guard refused == 0 else { throw SeatClaimLoss.taken(holdID: id, refused: refused, of: seats.count) }
     }
 
     /// Ends live holds (`state` is released or expired) and frees their seats.
@@ -87,10 +99,13 @@ enum SeatClaims {
         }
     }
 
-    /// Moves a live hold's claims to a booking (whose row must already be written) and marks the hold purchased.
-    static func purchaseHold(_ holdID: String, bookingCode: String, seatCount: Int, in db: Database) throws {
-        try db.cachedStatement(sql: "UPDATE seat_claims SET hold_id = NULL, booking_code = ? WHERE hold_id = ?").execute(arguments: [bookingCode, holdID])
-        try expect(db.changesCount == seatCount, "hold \(holdID) claims \(db.changesCount) seats in the store, not \(seatCount)")
+    /// Moves the claims of a hold live at `now` to a booking (whose row must already be written) and
+    /// marks the hold purchased. A claim another hold took over after this one expired is not moved.
+    static func purchaseHold(_ holdID: String, bookingCode: String, seatCount: Int, now: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE seat_claims SET hold_id = NULL, expires_at = NULL, booking_code = ? WHERE hold_id = ? AND expires_at > ?
+            """).execute(arguments: [bookingCode, holdID, now])
+        guard db.changesCount == seatCount else { throw SeatClaimLoss.error(holdID: holdID, claimed: db.changesCount, of: seatCount) }
         try db.cachedStatement(sql: "UPDATE holds SET state = 'purchased' WHERE id = ? AND state = 'live'").execute(arguments: [holdID])
         try expect(db.changesCount == 1, "hold \(holdID) is not live in the store")
     }
@@ -106,17 +121,18 @@ enum SeatClaims {
     /// Makes one allocator decision durable, inside the caller's transaction.
     static func apply(_ change: SeatChange, in db: Database) throws {
         switch change {
-        case .hold(let id, let userID, let showtimeID, let seats, let expiresAt):
-            try insertHold(id: id, userID: userID, showtimeID: showtimeID, seats: seats, expiresAt: expiresAt, in: db)
+        case .hold(let id, let userID, let showtimeID, let seats, let expiresAt, let now):
+            try insertHold(id: id, userID: userID, showtimeID: showtimeID, seats: seats, expiresAt: expiresAt, now: now, in: db)
         case .endHolds(let ids, let state):
             try endHolds(ids, state: state, in: db)
-        case .purchase(let holdID, let seatCount, let booking, let key):
+        case .purchase(let holdID, let seatCount, let booking, let key, let intentID, let now):
+            if let intentID { try PaymentIntentRows.settle(intentID, in: db) }
             try BookingRows.insert(booking, in: db)
             if let key {
                 try BookingRows.rememberKey(key.key, userID: key.userID, requestDigest: key.requestDigest, bookingCode: booking.code,
                                             now: key.usedAt, in: db)
             }
-            try purchaseHold(holdID, bookingCode: booking.code, seatCount: seatCount, in: db)
+            try purchaseHold(holdID, bookingCode: booking.code, seatCount: seatCount, now: now, in: db)
         case .cancel(let code, let at, let refundedCents):
             try BookingRows.recordRefund(code: code, cents: refundedCents, in: db)
             try cancelBooking(code, now: at, in: db)
