@@ -24,6 +24,9 @@ public struct TestServer: Sendable {
     /// The port of `GET /metrics`, when the configuration asked for one.
     public let metricsPort: Int?
 
+    /// The server's store through the store protocols, whichever database it runs on.
+    public var ticketStore: any TicketStore { postgres ?? SQLiteStore(database: store, pool: BlockingPool(.singleton)) }
+
     /// Connects a new client.
     public func connect() async throws -> BoxOfficeConnection {
         try await BoxOfficeConnection.connect(host: host, port: port)
