@@ -256,25 +256,36 @@ public actor SeatAllocator: SeatAvailability {
     private func liveHold(_ holdID: String, of userID: Int64, at instant: Int64) async throws -> (ShowSeats, Hold) {
         if holdShowtime[holdID] == nil, let stored = try await ledger.hold(id: holdID),
            stored.userID == userID, holdShowtime[holdID] == nil {
-            switch stored.state {
-            case .live:
-                // A hold made before a restart: loading its showtime indexes its holds.
-                if shows[stored.showtimeID] == nil { _ = try await loadedShow(stored.showtimeID) }
-            case .purchased:
-                throw BoxOfficeError(.failedPrecondition, "hold \(holdID) was already bought: see your bookings")
-            case .released:
-                throw BoxOfficeError(.failedPrecondition, "hold \(holdID) was released: hold the seats again")
-            case .expired:
-                throw BoxOfficeError(.failedPrecondition, "hold \(holdID) expired: hold the seats again")
-            }
+            guard stored.state == .live else { throw Self.ended(holdID, stored.state) }
+            // A hold made before a restart: loading its showtime indexes its holds.
+            if shows[stored.showtimeID] == nil { _ = try await loadedShow(stored.showtimeID) }
         }
         guard let showtimeID = holdShowtime[holdID], let show = shows[showtimeID], let hold = show.holds[holdID], hold.userID == userID else {
+            // It may have ended while this request read the store: say how, as above. Still live in
+            // the store but gone from memory, its purchase or release is being written right now.
+            if let stored = try await ledger.hold(id: holdID), stored.userID == userID {
+                guard stored.state == .live else { throw Self.ended(holdID, stored.state) }
+                if shows[stored.showtimeID] != nil {
+                    throw BoxOfficeError(.aborted, "hold \(holdID) is being bought or released right now: try again in a moment",
+                                         retryAfterMilliseconds: 100)
+                }
+            }
             throw BoxOfficeError.notFound("you have no hold \(holdID)")
         }
         guard hold.isLive(at: instant) else {
             throw BoxOfficeError(.failedPrecondition, "hold \(holdID) expired: hold the seats again")
         }
         return (show, hold)
+    }
+
+    /// How an ended hold is told to its owner.
+    private static func ended(_ holdID: String, _ state: HoldState) -> BoxOfficeError {
+        switch state {
+        case .live: BoxOfficeError.notFound("you have no hold \(holdID)")
+        case .purchased: BoxOfficeError(.failedPrecondition, "hold \(holdID) was already bought: see your bookings")
+        case .released: BoxOfficeError(.failedPrecondition, "hold \(holdID) was released: hold the seats again")
+        case .expired: BoxOfficeError(.failedPrecondition, "hold \(holdID) expired: hold the seats again")
+        }
     }
 
     private func index(_ holdID: String, _ showtimeID: Int64?) {

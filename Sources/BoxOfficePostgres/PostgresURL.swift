@@ -62,6 +62,12 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The whole URL, password included, to hand to another process (never to a log).
+    public var connectionString: String {
+        let secret = password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? $0) } ?? ""
+        return "postgres://\(user)\(secret)@\(host):\(port)/\(database)"
+    }
+
     /// The URL without its password, for messages and logs.
     public var description: String { "postgres://\(user)@\(host):\(port)/\(database)" }
 

@@ -57,6 +57,33 @@ public enum TestPostgres {
         return try outcome.get()
     }
 
+    /// Runs `body` with the URL of a new, empty database (for a `boxofficed` process to migrate and
+    /// fill with today's demo catalogue), then drops the database.
+    public static func withEmptyDatabase<T: Sendable>(
+        logger: Logger = Logger(label: "boxoffice.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
+        _ body: (PostgresURL) async throws -> T
+    ) async throws -> T {
+        guard let admin = url else {
+            throw BoxOfficeError(.failedPrecondition, "set BOXOFFICE_TEST_POSTGRES_URL (scripts/test.sh starts a PostgreSQL and sets it)")
+        }
+        let name = "bo_empty_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await Self.admin(admin, logger: logger) { client in
+            try await client.query("CREATE DATABASE \(unescaped: name)", logger: logger)
+        }
+        var target = admin
+        target.database = name
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await body(target))
+        } catch {
+            outcome = .failure(error)
+        }
+        try? await Self.admin(admin, logger: logger) { client in
+            try await client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)", logger: logger)
+        }
+        return try outcome.get()
+    }
+
     /// Ends every connection to `url`'s database from outside, as a database restart would.
     public static func terminateConnections(to url: PostgresURL,
                                             logger: Logger = Logger(label: "boxoffice.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))

@@ -142,18 +142,20 @@ final class PurchaseService: Sendable {
     private func buy(_ request: Boxoffice_V1_PurchaseRequest, card: PaymentCard,
                      userID: Int64, key: String?, digest: String) async throws -> Boxoffice_V1_Booking {
         let nowMilliseconds = desk.clock.nowMilliseconds
-        if let key, let earlier = try await earlierUse(of: key, userID: userID, now: nowMilliseconds) {
-            guard earlier.requestDigest == digest else {
-                throw BoxOfficeError.invalidArgument(
-                    "idempotency_key \(key) was already used for a different purchase: use a new key for a new purchase")
-            }
-            guard let booking = try await desk.storedBooking(code: earlier.bookingCode, userID: userID) else {
-                throw BoxOfficeError.internalError("the booking made under idempotency key \(key) is missing")
-            }
-            return try await desk.answer(booking)
+        if let key, let booking = try await bookingMade(under: key, userID: userID, digest: digest, now: nowMilliseconds) {
+            return booking
         }
-
-        let priced = try await price(holdID: request.holdID, userID: userID, ticketTypes: request.ticketTypes, seatTypes: request.seatTypes)
+        let priced: PricedHold
+        do {
+            priced = try await price(holdID: request.holdID, userID: userID, ticketTypes: request.ticketTypes, seatTypes: request.seatTypes)
+        } catch {
+            // The hold may have been bought under this key a moment ago (by the payment sweeper
+            // settling an earlier attempt): that booking is the answer.
+            if let key, let booking = try await bookingMade(under: key, userID: userID, digest: digest, now: nowMilliseconds) {
+                return booking
+            }
+            throw error
+        }
         let (held, quote) = (priced.held, priced.quote)
 
         let use = key.map { IdempotencyUse(key: $0, userID: userID, requestDigest: digest, usedAt: nowMilliseconds) }
@@ -239,8 +241,19 @@ final class PurchaseService: Sendable {
                        + "if it was not made, the charge is refunded", retryAfterMilliseconds: max(cause?.retryAfterMilliseconds ?? 0, 1_000))
     }
 
-    private func earlierUse(of key: String, userID: Int64, now: Int64) async throws -> IdempotencyRecord? {
-        try await desk.bookings.idempotencyRecord(key: key, userID: userID, since: now - Self.keyLifetimeMilliseconds)
+    /// The booking an earlier purchase under `key` made, if any; INVALID_ARGUMENT when that
+    /// purchase asked for something else.
+    private func bookingMade(under key: String, userID: Int64, digest: String, now: Int64) async throws -> Boxoffice_V1_Booking? {
+        guard let earlier = try await desk.bookings.idempotencyRecord(key: key, userID: userID, since: now - Self.keyLifetimeMilliseconds)
+        else { return nil }
+        guard earlier.requestDigest == digest else {
+            throw BoxOfficeError.invalidArgument(
+                "idempotency_key \(key) was already used for a different purchase: use a new key for a new purchase")
+        }
+        guard let booking = try await desk.storedBooking(code: earlier.bookingCode, userID: userID) else {
+            throw BoxOfficeError.internalError("the booking made under idempotency key \(key) is missing")
+        }
+        return try await desk.answer(booking)
     }
 
     /// What makes two purchase requests "the same": hold, ticket types and every card field, as an
