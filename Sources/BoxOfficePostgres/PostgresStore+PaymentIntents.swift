@@ -22,6 +22,12 @@ extension PostgresStore {
         }
     }
 
+    public func intent(userID: Int64, key: String) async throws -> PaymentIntent? {
+        try await all(try await run("""
+            SELECT * FROM payment_intents WHERE user_id = \(userID) AND idempotency_key = \(key)
+            """, logger: logger), PaymentIntent.init).first
+    }
+
     public func intents(settleableAt now: Int64, limit: Int) async throws -> [PaymentIntent] {
         try await all(try await run("""
             SELECT * FROM payment_intents WHERE settle_after <= \(now) ORDER BY settle_after, id LIMIT \(Int64(limit))

@@ -12,6 +12,14 @@ extension CatalogueStore {
         }
     }
 
+    /// The unsettled intent of a user's purchase under an idempotency key.
+    public func intent(userID: Int64, key: String) throws -> PaymentIntent? {
+        try dbPool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM payment_intents WHERE user_id = ? AND idempotency_key = ?", arguments: [userID, key])
+                .map(PaymentIntentRows.intent(row:))
+        }
+    }
+
     /// Intents a sweeper may settle at `now` (unix ms), oldest first.
     public func intents(settleableAt now: Int64, limit: Int) throws -> [PaymentIntent] {
         try dbPool.read { db in

@@ -167,7 +167,7 @@ final class PurchaseService: Sendable {
                 cardBrand: card.brand.rawValue, cardLastFour: card.lastFour, processorReference: "",
                 createdAt: nowMilliseconds, tickets: priced.tickets),
             key: use, createdAt: nowMilliseconds, settleAfter: nowMilliseconds + Milliseconds.of(settlement.settleAfter))
-        try await desk.intents.recordIntent(intent)
+        if let booking = try await record(intent, digest: digest) { return booking }
         let charge = try await charge(card, for: intent)
         do {
             try await settlement.book(intent, charge: charge)
@@ -177,6 +177,29 @@ final class PurchaseService: Sendable {
         desk.metrics.bookingConfirmed()
         return try Boxoffice_V1_Booking(PaymentSettlement.booking(intent, charge: charge), venue: priced.venue,
                                         localTime: desk.localTime, nowMilliseconds: desk.clock.nowMilliseconds)
+    }
+
+    /// Writes the intent. When an earlier attempt under the same key left one unsettled (its
+    /// call died, or its database went away mid-way), the retry settles that one first, now,
+    /// instead of waiting for the sweeper: its booking is then the answer; a refunded or chargeless
+    /// one makes way for this attempt. Settling is safe whoever else tries at the same time.
+    private func record(_ intent: PaymentIntent, digest: String) async throws -> Boxoffice_V1_Booking? {
+        do {
+            try await desk.intents.recordIntent(intent)
+            return nil
+        } catch let inUse as BoxOfficeError where inUse.code == .aborted {
+            guard let key = intent.key, let earlier = try await desk.intents.intent(userID: intent.userID, key: key.key) else { throw inUse }
+            guard earlier.key?.requestDigest == digest else {
+                throw BoxOfficeError.invalidArgument(
+                    "idempotency_key \(key.key) was already used for a different purchase: use a new key for a new purchase")
+            }
+            _ = try await settlement.settle(earlier)
+            if let booking = try await bookingMade(under: key.key, userID: intent.userID, digest: digest, now: desk.clock.nowMilliseconds) {
+                return booking
+            }
+            try await desk.intents.recordIntent(intent)
+            return nil
+        }
     }
 
     /// Charges the card under the intent's id. A refusal (declined, processor not reached) moved

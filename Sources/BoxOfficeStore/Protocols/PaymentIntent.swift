@@ -52,6 +52,8 @@ public protocol PaymentIntentLedger: Sendable {
     /// Writes a new intent; ABORTED (with a retry-after) while another intent of the same user and
     /// idempotency key is unsettled.
     func recordIntent(_ intent: PaymentIntent) async throws
+    /// The unsettled intent of `userID`'s purchase under idempotency key `key`, if any.
+    func intent(userID: Int64, key: String) async throws -> PaymentIntent?
     /// Intents whose `settleAfter` is at or before `now` (unix ms), oldest first, at most `limit`.
     func intents(settleableAt now: Int64, limit: Int) async throws -> [PaymentIntent]
     /// Deletes an intent whose charge never happened; false when it was already settled.

@@ -112,6 +112,10 @@ public struct SQLiteStore: TicketStore {
 
     public func recordIntent(_ intent: PaymentIntent) async throws { try await run { try $0.recordIntent(intent) } }
 
+    public func intent(userID: Int64, key: String) async throws -> PaymentIntent? {
+        try await run { try $0.intent(userID: userID, key: key) }
+    }
+
     public func intents(settleableAt now: Int64, limit: Int) async throws -> [PaymentIntent] {
         try await run { try $0.intents(settleableAt: now, limit: limit) }
     }
