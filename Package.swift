@@ -212,6 +212,8 @@ let package = Package(
                 "BoxOfficePostgres", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // To write the same rows into a SQLite file, where the SQLite check must agree.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "BoxOfficeGuardTests", dependencies: ["BoxOfficeGuard", "BoxOfficeCore"]),
