@@ -177,9 +177,11 @@ let package = Package(
         .target(
             name: "BoxOfficeSoak",
             dependencies: [
-                // Store only for the read-only invariant check of `--database`; never the server.
-                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeStore", "BoxOfficeWire",
+                // The stores only for the read-only invariant check of `--database` (a SQLite file or
+                // a PostgreSQL database); never the server.
+                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeStore", "BoxOfficePostgres", "BoxOfficeWire",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
