@@ -240,7 +240,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BoxOfficeSoakTests",
-            dependencies: ["BoxOfficeSoak", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "BoxOfficeSoak", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", "BoxOfficePostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "BoxOfficeClientTests",

@@ -57,6 +57,36 @@ public enum TestPostgres {
         return try outcome.get()
     }
 
+    /// Runs `body` with a new, empty database (no schema, no catalogue), then drops it: for a
+    /// `boxofficed` that migrates it and loads the demo catalogue itself, dated by its real clock
+    /// (the template's catalogue is dated for the tests' fixed clock).
+    public static func withEmptyDatabase<T: Sendable>(
+        logger: Logger = Logger(label: "boxoffice.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
+        _ body: (PostgresURL) async throws -> T
+    ) async throws -> T {
+        guard let admin = url else {
+            throw BoxOfficeError(.failedPrecondition, "set BOXOFFICE_TEST_POSTGRES_URL (scripts/test.sh starts a PostgreSQL and sets it)")
+        }
+        await slots.acquire()
+        defer { Task { await slots.release() } }
+        let name = "bo_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await Self.admin(admin, logger: logger) { client in
+            try await client.query("CREATE DATABASE \(unescaped: name)", logger: logger)
+        }
+        var target = admin
+        target.database = name
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await body(target))
+        } catch {
+            outcome = .failure(error)
+        }
+        try? await Self.admin(admin, logger: logger) { client in
+            try await client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)", logger: logger)
+        }
+        return try outcome.get()
+    }
+
     /// Ends every connection to `url`'s database from outside, as a database restart would.
     public static func terminateConnections(to url: PostgresURL,
                                             logger: Logger = Logger(label: "boxoffice.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -133,5 +163,20 @@ public enum TestPostgres {
         func release() {
             if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
         }
+    }
+}
+
+extension PostgresURL {
+    /// The URL as `boxofficed --database` and `boxoffice-soak --database` take it: password and all,
+    /// so for a child process's arguments, never for a log or a message.
+    public var argument: String {
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.user = user
+        components.password = password
+        components.host = host
+        components.port = port
+        components.path = "/" + database
+        return components.string ?? "postgres://\(user)@\(host):\(port)/\(database)"
     }
 }
