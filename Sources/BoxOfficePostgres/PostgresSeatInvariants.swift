@@ -1,4 +1,4 @@
-public import BoxOfficeCore
+import BoxOfficeCore
 public import BoxOfficeStore
 public import Logging
 public import PostgresNIO
