@@ -177,9 +177,11 @@ let package = Package(
         .target(
             name: "BoxOfficeSoak",
             dependencies: [
-                // Store only for the read-only invariant check of `--database`; never the server.
-                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeStore", "BoxOfficeWire",
+                // The stores only for the read-only invariant check of `--database` (a SQLite file or
+                // a PostgreSQL database); never the server.
+                "BoxOfficeClient", "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeStore", "BoxOfficePostgres", "BoxOfficeWire",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -212,6 +214,8 @@ let package = Package(
                 "BoxOfficePostgres", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // To write the same rows into a SQLite file, where the SQLite check must agree.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "BoxOfficeGuardTests", dependencies: ["BoxOfficeGuard", "BoxOfficeCore"]),
@@ -236,7 +240,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BoxOfficeSoakTests",
-            dependencies: ["BoxOfficeSoak", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "BoxOfficeSoak", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeProto", "BoxOfficePostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "BoxOfficeClientTests",

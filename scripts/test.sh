@@ -34,12 +34,13 @@ if [ -z "${BOXOFFICE_TEST_POSTGRES_URL:-}" ]; then
 fi
 
 # Everything on SQLite first. The load tests (the soak runs and the CLI's opening-night race,
-# hundreds of buyers each) and the PostgreSQL suites follow in passes of their own: run beside
-# two hundred other tests on two cores, a load test measures the machine, not the server.
+# hundreds of buyers each), the PostgreSQL suites and the soak runs on PostgreSQL follow in passes
+# of their own: run beside two hundred other tests on two cores, a load test measures the machine,
+# not the server.
 load_tests='BoxOfficeSoakTests|hotShowSellsEachSeatOnceAndChecksItsInvariants'
 swift test --skip "BoxOfficePostgresTests|$load_tests" "$@"
 echo "==> the load tests, on their own"
-swift test --skip-build --filter "$load_tests" "$@"
+swift test --skip-build --filter "$load_tests" --skip PostgresSoakRunTests "$@"
 # The PostgreSQL store's suite, and the server's call tests again, each on a fresh PostgreSQL
 # database instead of a SQLite file. Left out: suites that read the server's SQLite file directly
 # (housekeeping), and the 400-call shutdown race, which measures a debug build's speed rather
@@ -48,6 +49,10 @@ if [ -n "${BOXOFFICE_TEST_POSTGRES_URL:-}" ]; then
   echo "==> the PostgreSQL store, and the server's call tests on PostgreSQL"
   BOXOFFICE_TEST_STORE=postgres swift test --skip-build --filter 'BoxOfficePostgresTests|BoxOfficeServerTests' \
     --skip 'HousekeepingTests|shutdownAnswersEveryCallAlreadyInFlight' "$@"
+  # The soak runs again with boxofficed on PostgreSQL (a buy funnel, the tool's mixed run, a
+  # 3,000-buyer hot show), their invariants checked in that database: load tests, so on their own.
+  echo "==> the soak runs on PostgreSQL, on their own"
+  swift test --skip-build --filter PostgresSoakRunTests "$@"
 fi
 BOXOFFICED="$(swift build --show-bin-path)/boxofficed"
 export BOXOFFICED

@@ -64,8 +64,14 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
 
     /// The whole URL, password included, to hand to another process (never to a log).
     public var connectionString: String {
-        let secret = password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? $0) } ?? ""
-        return "postgres://\(user)\(secret)@\(host):\(port)/\(database)"
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.user = user
+        components.password = password
+        components.host = host
+        components.port = port
+        components.path = "/" + database
+        return components.string ?? "postgres://\(user)@\(host):\(port)/\(database)"
     }
 
     /// The URL without its password, for messages and logs.

@@ -2,6 +2,7 @@ import BoxOfficeClient
 import BoxOfficeProto
 import Foundation
 import BoxOfficeCore
+import BoxOfficePostgres
 import BoxOfficeStore
 
 /// After a run, what the server says must agree with what the users saw. Each broken invariant
@@ -72,12 +73,27 @@ struct InvariantChecks {
         }
     }
 
-    /// In the SQLite file itself (`--database`), read-only while the server runs, by the store's own
-    /// invariant check; a hold expired more than the reaper's few seconds ago must not claim a seat.
+    /// In the server's database itself (`--database`), its SQLite file or its PostgreSQL database,
+    /// read-only while the server runs, by the store's own invariant check.
+    mutating func checkDatabase(_ database: ServerDatabase, touched: Set<Int64>, confirmedCodes: [String]) async throws {
+        switch database {
+        case .sqlite(let path):
+            try checkDatabase(path: path, touched: touched, confirmedCodes: confirmedCodes)
+        case .postgres(let url):
+            checked.append("checked in the database too")
+            broken += try await PostgresSeatInvariants.check(databaseAt: url, scope: Self.databaseScope(touched, confirmedCodes))
+        }
+    }
+
+    /// In the SQLite file itself, read-only while the server runs, by the store's own invariant check.
     mutating func checkDatabase(path: String, touched: Set<Int64>, confirmedCodes: [String]) throws {
         checked.append("checked in the database too")
-        let staleBefore = Milliseconds.sinceEpoch(Date()) - 10_000
-        broken += try SeatInvariants.check(
-            databaseAt: path, scope: .init(showtimes: touched, confirmedCodes: confirmedCodes, staleHoldsBefore: staleBefore))
+        broken += try SeatInvariants.check(databaseAt: path, scope: Self.databaseScope(touched, confirmedCodes))
+    }
+
+    /// The showtimes the run touched and the bookings it saw confirmed; a hold expired more than the
+    /// reaper's few seconds ago must not claim a seat.
+    private static func databaseScope(_ touched: Set<Int64>, _ confirmedCodes: [String]) -> SeatInvariants.Scope {
+        .init(showtimes: touched, confirmedCodes: confirmedCodes, staleHoldsBefore: Milliseconds.sinceEpoch(Date()) - 10_000)
     }
 }

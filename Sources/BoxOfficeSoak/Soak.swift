@@ -1,6 +1,7 @@
 import BoxOfficeClient
 import BoxOfficeProto
 import Foundation
+import Logging
 import Synchronization
 
 /// How to run a scenario.
@@ -16,8 +17,9 @@ public struct SoakOptions: Sendable {
     public var calls: Int?
     /// Unmeasured seconds before measuring starts.
     public var warmup = 2.0
-    /// The server's SQLite file, to check the invariants in it too (read-only).
-    public var database: String?
+    /// The server's database, its SQLite file or PostgreSQL database, to check the invariants in it
+    /// too (read-only).
+    public var database: ServerDatabase?
     /// The server's process id, to follow its resident memory.
     public var serverPID: Int32?
     /// A line on standard error every second.
@@ -47,6 +49,10 @@ public enum Soak {
     /// Signs users up when the scenario needs it, drives them, then checks the invariants.
     private static func load(_ scenario: Scenario, options: SoakOptions) async throws -> SoakReport {
         let server = options.server
+        // A PostgreSQL database the check could not reach would fail the run only at its end.
+        if scenario.sellsSeats, case .postgres(let url)? = options.database {
+            try await url.probe(logger: Logger(label: "boxoffice.soak", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }
         let clients = try await server.connect(count: options.connections)
         defer { for client in clients { Task { await client.close() } } }
         let recorder = Recorder()
@@ -122,7 +128,7 @@ public enum Soak {
                 if answered.value != options.users { checks.broken.append("only \(answered.value) of \(options.users) buyers got an answer") }
             }
             if let database = options.database {
-                try checks.checkDatabase(path: database, touched: recorder.touched, confirmedCodes: confirmed.map(\.code))
+                try await checks.checkDatabase(database, touched: recorder.touched, confirmedCodes: confirmed.map(\.code))
             }
             report.invariantsChecked = checks.checked
             report.invariantsBroken = checks.broken

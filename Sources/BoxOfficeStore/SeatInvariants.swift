@@ -23,6 +23,31 @@ public enum SeatInvariants {
         }
     }
 
+    /// Each broken promise in words, the same from this check and from PostgreSQL's
+    /// (`PostgresSeatInvariants`), so that a report reads alike whichever store the server used.
+    public enum Broken {
+        public static func seatInTwoBookings(showtime: Int64, seat: String, codes: String) -> String {
+            "showtime \(showtime) seat \(seat) is in bookings \(codes) (database)"
+        }
+
+        public static func confirmedBookingStored(code: String, times: Int) -> String {
+            "confirmed booking \(code) is stored \(times) times (database)"
+        }
+
+        public static func claimsOverCapacity(showtime: Int64, claimed: Int, capacity: Int) -> String {
+            "showtime \(showtime) has \(claimed) claimed seats, more than its \(capacity) (database)"
+        }
+
+        public static func ticketsUnlikeClaims(showtime: Int64, tickets: Int, bookedClaims: Int) -> String {
+            "showtime \(showtime): \(tickets) tickets but \(bookedClaims) seats claimed by bookings (database)"
+        }
+
+        /// `seats`: the seat indices, comma-separated.
+        public static func staleHoldsClaim(showtime: Int64, seats: String) -> String {
+            "showtime \(showtime): seats \(seats) (indices) still claimed by holds that expired long ago"
+        }
+    }
+
     /// Opens the file at `path` read-only (safe while a server writes it) and checks it.
     public static func check(databaseAt path: String, scope: Scope) throws -> [String] {
         var configuration = Configuration()
@@ -37,12 +62,12 @@ public enum SeatInvariants {
             SELECT b.showtime_id, t.seat_label, group_concat(b.code) AS codes FROM tickets t JOIN bookings b ON b.code = t.booking_code
             WHERE b.state = 'confirmed' GROUP BY b.showtime_id, t.seat_index HAVING count(*) > 1
             """) {
-            failures.append("showtime \(row["showtime_id"] as Int64) seat \(row["seat_label"] as String) is in bookings \(row["codes"] as String) (database)")
+            failures.append(Broken.seatInTwoBookings(showtime: row["showtime_id"], seat: row["seat_label"], codes: row["codes"]))
         }
         for code in scope.confirmedCodes {
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM bookings WHERE code = ? AND state = 'confirmed'",
                                          arguments: [code]) ?? 0
-            if count != 1 { failures.append("confirmed booking \(code) is stored \(count) times (database)") }
+            if count != 1 { failures.append(Broken.confirmedBookingStored(code: code, times: count)) }
         }
         let showtimes = try scope.showtimes.map { $0.sorted() }
             ?? Int64.fetchAll(db, sql: "SELECT DISTINCT showtime_id FROM seat_claims ORDER BY 1")
@@ -51,7 +76,7 @@ public enum SeatInvariants {
                 SELECT sc.capacity FROM showtimes s JOIN screens sc ON sc.id = s.screen_id WHERE s.id = ?
                 """, arguments: [showtime]) ?? 0
             let claimed = try Int.fetchOne(db, sql: "SELECT count(*) FROM seat_claims WHERE showtime_id = ?", arguments: [showtime]) ?? 0
-            if claimed > capacity { failures.append("showtime \(showtime) has \(claimed) claimed seats, more than its \(capacity) (database)") }
+            if claimed > capacity { failures.append(Broken.claimsOverCapacity(showtime: showtime, claimed: claimed, capacity: capacity)) }
             let tickets = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM tickets t JOIN bookings b ON b.code = t.booking_code WHERE b.showtime_id = ? AND b.state = 'confirmed'
                 """, arguments: [showtime]) ?? 0
@@ -59,7 +84,7 @@ public enum SeatInvariants {
                 SELECT count(*) FROM seat_claims WHERE showtime_id = ? AND booking_code IS NOT NULL
                 """, arguments: [showtime]) ?? 0
             if tickets != bookedClaims {
-                failures.append("showtime \(showtime): \(tickets) tickets but \(bookedClaims) seats claimed by bookings (database)")
+                failures.append(Broken.ticketsUnlikeClaims(showtime: showtime, tickets: tickets, bookedClaims: bookedClaims))
             }
         }
         if let staleBefore = scope.staleHoldsBefore {
@@ -67,7 +92,7 @@ public enum SeatInvariants {
                 SELECT c.showtime_id, group_concat(c.seat_index) AS seats FROM seat_claims c JOIN holds h ON h.id = c.hold_id
                 WHERE h.state = 'live' AND h.expires_at < ? GROUP BY c.showtime_id
                 """, arguments: [staleBefore]) {
-                failures.append("showtime \(row["showtime_id"] as Int64): seats \(row["seats"] as String) (indices) still claimed by holds that expired long ago")
+                failures.append(Broken.staleHoldsClaim(showtime: row["showtime_id"], seats: row["seats"]))
             }
         }
         return failures

@@ -57,8 +57,9 @@ public enum TestPostgres {
         return try outcome.get()
     }
 
-    /// Runs `body` with the URL of a new, empty database (for a `boxofficed` process to migrate and
-    /// fill with today's demo catalogue), then drops the database.
+    /// Runs `body` with a new, empty database (no schema, no catalogue), then drops it: for a
+    /// `boxofficed` that migrates it and loads the demo catalogue itself, dated by its real clock
+    /// (the template's catalogue is dated for the tests' fixed clock).
     public static func withEmptyDatabase<T: Sendable>(
         logger: Logger = Logger(label: "boxoffice.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
         _ body: (PostgresURL) async throws -> T
@@ -66,7 +67,9 @@ public enum TestPostgres {
         guard let admin = url else {
             throw BoxOfficeError(.failedPrecondition, "set BOXOFFICE_TEST_POSTGRES_URL (scripts/test.sh starts a PostgreSQL and sets it)")
         }
-        let name = "bo_empty_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        await slots.acquire()
+        defer { Task { await slots.release() } }
+        let name = "bo_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await Self.admin(admin, logger: logger) { client in
             try await client.query("CREATE DATABASE \(unescaped: name)", logger: logger)
         }

@@ -49,7 +49,10 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Unmeasured seconds before measuring starts.", valueName: "seconds"))
     var warmup = 2.0
 
-    @Option(help: ArgumentHelp("The server's SQLite file, to check the invariants in it too (opened read-only).", valueName: "path"))
+    @Option(help: ArgumentHelp("""
+        The server's database, to check the invariants in it too: its SQLite file (opened read-only), or its PostgreSQL \
+        database, postgres://USER:PASSWORD@HOST:PORT/DATABASE (read in a read-only transaction).
+        """, valueName: "path-or-url"))
     var database: String?
 
     @Option(help: ArgumentHelp("The server's process id, to report its resident memory at start, end and peak (Linux).", valueName: "pid"))
@@ -68,6 +71,10 @@ struct SoakCommand: AsyncParsableCommand {
         }
         guard rate.map({ $0 > 0 && $0.isFinite }) ?? true else { throw ValidationError("--rate must be a positive number of arrivals per second") }
         guard ServerAddress(server) != nil else { throw ValidationError("--server must be HOST:PORT, e.g. 127.0.0.1:7070") }
+        // A mistyped URL is said now, not after a run whose check could not use it.
+        if let database {
+            do { _ = try ServerDatabase(parsing: database) } catch { throw ValidationError("--database: \(error.message)") }
+        }
     }
 
     func run() async throws {
@@ -78,7 +85,7 @@ struct SoakCommand: AsyncParsableCommand {
         options.duration = duration
         options.calls = calls
         options.warmup = warmup
-        options.database = database
+        options.database = try database.map { try ServerDatabase(parsing: $0) }
         options.serverPID = serverPid
         options.liveLines = !quiet
         let report: SoakReport

@@ -27,7 +27,7 @@ struct SoakRunTests {
         options.connections = 8
         options.duration = 3
         options.warmup = 1
-        options.database = database
+        options.database = database.map { .sqlite(path: $0) }
         options.liveLines = false
         return options
     }
