@@ -27,6 +27,9 @@ public final class BoxOfficeService: Service {
     private let clock: any TimeSource
     private let paymentGateway: any PaymentGateway
     private let schedule: HousekeepingSchedule
+    /// Done before anything else when the service runs (migrating a database whose client is a
+    /// service started before this one); a failure stops the start.
+    private let preparation: (@Sendable () async throws -> Void)?
     private let logger: Logger
     /// Every figure the server keeps, also served on `metricsPort` when it is set.
     public let metrics = ServerMetrics()
@@ -39,15 +42,18 @@ public final class BoxOfficeService: Service {
     ///   - clock: the wall clock decides "today" in each time zone and when holds expire; the
     ///     monotonic clock measures rate limits and bot scores.
     ///   - paymentGateway: where purchases are charged and cancellations refunded.
-    ///   - schedule: when the housekeeping services (hold reaper, key expiry) do their rounds.
+    ///   - schedule: when the housekeeping services (hold reaper, key expiry, payment sweeper) do their rounds.
+    ///   - preparation: work done first when the service runs, before it listens.
     public init(
         configuration: ServerConfiguration,
         store: StoreBackend,
         clock: any TimeSource = SystemTimeSource(),
         paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
         schedule: HousekeepingSchedule = .realTime,
+        preparation: (@Sendable () async throws -> Void)? = nil,
         logger: Logger
     ) {
+        self.preparation = preparation
         self.configuration = configuration
         self.store = store
         self.clock = clock
@@ -57,6 +63,14 @@ public final class BoxOfficeService: Service {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.boundAddressPromise = group.next().makePromise(of: SocketAddress.self)
         self.metricsAddressPromise = group.next().makePromise(of: SocketAddress?.self)
+    }
+
+    /// The catalogue's counts, read from the store (for a ready line).
+    public func catalogueSummary() async throws -> CatalogueSummary {
+        switch store {
+        case .sqlite(let database): try database.summary()
+        case .connected(let store): try await store.summary()
+        }
     }
 
     /// The address the server listens on, once it does; throws if it failed to start.
@@ -73,6 +87,7 @@ public final class BoxOfficeService: Service {
         let threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.databaseThreads))
         threadPool.start()
         do {
+            try await preparation?()
             try await serve(pool: BlockingPool(threadPool))
         } catch {
             boundAddressPromise.fail(error)

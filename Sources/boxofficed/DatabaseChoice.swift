@@ -33,19 +33,31 @@ enum DatabaseChoice: CustomStringConvertible {
     }
 }
 
-/// A PostgreSQL database ready to serve: its client running, its schema migrated, its catalogue loaded.
+/// A PostgreSQL database for a one-shot command: its client running in a task of its own (a
+/// server runs it as a service of its ServiceGroup instead), its schema migrated.
 struct OpenedPostgres {
     let client: PostgresClient
     let store: PostgresStore
     /// Runs the client's connection pool until cancelled.
     let running: Task<Void, Never>
 
-    /// Connects, migrates and, with `loadDemo`, fills an empty catalogue with the demo one; every
-    /// way of failing says what to fix, naming the database (never its password).
     static func open(_ url: PostgresURL, maximumConnections: Int, loadDemo: Bool, logger: Logger) async throws -> OpenedPostgres {
         let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
         let running = Task { await client.run() }
         let store = PostgresStore(client: client, logger: logger)
+        do {
+            try await prepare(store, at: url, loadDemo: loadDemo, logger: logger)
+        } catch {
+            running.cancel()
+            throw error
+        }
+        return OpenedPostgres(client: client, store: store, running: running)
+    }
+
+    /// Checks the database answers, migrates it and, with `loadDemo`, fills an empty catalogue with
+    /// the demo one (the store's client must be running); every way of failing says what to fix,
+    /// naming the database (never its password).
+    static func prepare(_ store: PostgresStore, at url: PostgresURL, loadDemo: Bool, logger: Logger) async throws {
         do {
             try await withDeadline(seconds: 15, what: "connecting to \(url)") {
                 try await url.probe(logger: logger)
@@ -57,10 +69,8 @@ struct OpenedPostgres {
                     "boxofficed: \(url) was empty; loaded the demo catalogue (\(summary.theatres) theatres)\n".utf8))
             }
         } catch {
-            running.cancel()
             throw StartupChecks.Failure(message: "cannot use the PostgreSQL database \(url): \(PostgresFailure.describe(error))")
         }
-        return OpenedPostgres(client: client, store: store, running: running)
     }
 }
 

@@ -1,11 +1,13 @@
 public import ArgumentParser
 import BoxOfficeBooking
 import BoxOfficeCore
+import BoxOfficePostgres
 import BoxOfficeServer
 import BoxOfficeStore
 import Foundation
 public import Logging
 import NIOCore
+import PostgresNIO
 import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
@@ -132,9 +134,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await StartupChecks.canListen(host: host, port: port)
         let backend: StoreBackend
-        let summary: CatalogueSummary
+        var summary: CatalogueSummary?
         let secret: Data
-        var postgres: OpenedPostgres?
+        // With PostgreSQL, the client is a service of the server's group, started before the server
+        // and stopped after it; the server migrates and fills the database before it listens.
+        var postgres: (client: PostgresClient, prepare: @Sendable () async throws -> Void)?
         switch choice {
         case .sqlite(let path):
             let store: CatalogueStore
@@ -152,12 +156,12 @@ struct ServeCommand: AsyncParsableCommand {
         case .postgres(let url):
             // Every node must sign with the same key, so none is made up here.
             secret = try SigningSecret.shared(file: secretFile, environment: ProcessInfo.processInfo.environment)
-            let opened = try await OpenedPostgres.open(url, maximumConnections: databaseConnections, loadDemo: true, logger: logger)
-            postgres = opened
-            summary = try await opened.store.summary()
-            backend = .connected(opened.store)
+            let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: databaseConnections),
+                                        backgroundLogger: logger)
+            let store = PostgresStore(client: client, logger: logger)
+            postgres = (client, { try await OpenedPostgres.prepare(store, at: url, loadDemo: true, logger: logger) })
+            backend = .connected(store)
         }
-        defer { postgres?.running.cancel() }
 
         var configuration = ServerConfiguration.defaults {
             $0.host = host
@@ -179,19 +183,22 @@ struct ServeCommand: AsyncParsableCommand {
             $0.passwordHashRounds = passwordHashRounds
         }
         try guardOptions.apply(to: &configuration)
-        let server = BoxOfficeService(configuration: configuration, store: backend, paymentGateway: processor, logger: logger)
+        let server = BoxOfficeService(configuration: configuration, store: backend, paymentGateway: processor,
+                                      preparation: postgres?.prepare, logger: logger)
         let services = ServiceGroup(configuration: .init(
-            services: [server],
+            services: (postgres.map { [$0.client] } ?? []) + [server],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             let address = try await server.boundAddress()
+            let catalogue: CatalogueSummary
+            if let summary { catalogue = summary } else { catalogue = try await server.catalogueSummary() }
             // Written straight to the file descriptor so a supervisor reading a pipe sees it at once.
             FileHandle.standardOutput.write(Data((
                 "boxofficed ready on \(address.ipAddress ?? host):\(address.port ?? port) "
-                    + "(\(choice): \(summary.theatres) theatres, \(summary.showtimes) showtimes)\n").utf8))
+                    + "(\(choice): \(catalogue.theatres) theatres, \(catalogue.showtimes) showtimes)\n").utf8))
             try await group.waitForAll()
         }
     }
