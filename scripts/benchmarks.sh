@@ -8,6 +8,10 @@
 #        scripts/benchmarks.sh compare BASE_BIN_DIR [ROUNDS] [OUT_DIR]   this build against another one
 #          (e.g. an older commit's .build/release), alternating, server pinned to core 1 and the load
 #          to core 0: echo, browse and durable bookings, ROUNDS times each (default 3)
+#        scripts/benchmarks.sh postgres [ROUNDS] [OUT_DIR]   SQLite against PostgreSQL, alternating:
+#          browse and durable bookings through boxofficed on each (server and PostgreSQL pinned to
+#          core 1, the load to core 0), then the bare PostgreSQL ceiling for the same booking rows
+#          (pgbench running Benchmarks/pgbench/booking.sql with the buyers' 64 clients)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release >/dev/null
@@ -47,6 +51,53 @@ if [ "${1:-}" = "soak" ]; then
   start_server "$out"
   run soak-mixed --server "127.0.0.1:$port" --scenario mixed --rate "$rate" --users 4000 --connections 32 \
     --duration "$seconds" --warmup 60 --database "$out/bench.sqlite" --server-pid "$pid"
+  exit 0
+fi
+
+if [ "${1:-}" = "postgres" ]; then
+  rounds="${2:-2}"
+  out="${3:-$(mktemp -d)}"; mkdir -p "$out"
+  pg_bin=/usr/lib/postgresql/15/bin
+  pin_server="taskset -c 1"
+  pin_load="taskset -c 0"
+  scripts/postgres.sh up --dir "$out/pg"
+  stop_all() { stop_server; scripts/postgres.sh down --dir "$out/pg" || true; }
+  trap stop_all EXIT
+  # shellcheck source=/dev/null # written by scripts/postgres.sh up
+  . "$out/pg/postgres.env"
+  for p in $PG_PRIMARY_PID $(pgrep -P "$PG_PRIMARY_PID"); do taskset -cp 1 "$p" >/dev/null; done
+  head -c 32 /dev/urandom >"$out/secret"
+  admin() { PGPASSWORD="$(cat "$out/pg/password")" "$pg_bin/psql" -h 127.0.0.1 -p "$PGPORT" -U boxoffice -d boxoffice -qAt "$@"; }
+  url_of() { echo "${BOXOFFICE_DATABASE_URL%/*}/$1"; }
+  start_pg_server() { # a fresh database `bench`, migrated and filled by the server itself
+    admin -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"
+    $pin_server "$bin/boxofficed" --port 0 --database "$(url_of bench)" --secret-file "$out/secret" --trusted 127.0.0.0/8 \
+      --password-hash-rounds 1000 --log-level warning >"$out/server.out" 2>"$out/server.err" &
+    pid=$!
+    until grep -q "boxofficed ready on" "$out/server.out" 2>/dev/null; do
+      kill -0 "$pid" 2>/dev/null || { cat "$out/server.err" >&2; exit 1; }
+      sleep 0.5
+    done
+    port="$(grep -o 'ready on 127.0.0.1:[0-9]*' "$out/server.out" | cut -d: -f2)"
+  }
+  echo "sqlite against postgres, $rounds rounds; results in $out"
+  for round in $(seq 1 "$rounds"); do
+    for store in sqlite postgres; do
+      if [ "$store" = sqlite ]; then start_server "$out" --trusted 127.0.0.0/8; db="$out/bench.sqlite"; else start_pg_server; db="$(url_of bench)"; fi
+      run "browse-16-$store-$round" --server "127.0.0.1:$port" --scenario browse --users 16 --connections 16 --duration 10
+      run "purchase-64-$store-$round" --server "127.0.0.1:$port" --scenario purchase --users 64 --connections 16 --duration 10 --database "$db"
+      stop_server
+    done
+  done
+  # The ceiling: the same rows written by 64 clients straight into PostgreSQL, one booking per
+  # pair of transactions, on the database the last server filled.
+  admin -d bench -c "INSERT INTO users (id, email, name, password_hash, created_at) SELECT g, 'pgbench' || g || '@example.com', 'p', 'x', 0
+                     FROM generate_series(1, 64) g ON CONFLICT DO NOTHING"
+  for round in $(seq 1 "$rounds"); do
+    echo "==> pgbench-64-$round: the booking transaction pair, 64 clients, 10 s"
+    PGPASSWORD="$(cat "$out/pg/password")" $pin_load "$pg_bin/pgbench" -h 127.0.0.1 -p "$PGPORT" -U boxoffice -n -c 64 -j 2 -T 10 \
+      -f Benchmarks/pgbench/booking.sql bench | grep -E "tps|latency average|number of transactions actually"
+  done
   exit 0
 fi
 

@@ -38,7 +38,7 @@ fi
 # of their own: run beside two hundred other tests on two cores, a load test measures the machine,
 # not the server.
 load_tests='BoxOfficeSoakTests|hotShowSellsEachSeatOnceAndChecksItsInvariants'
-swift test --skip "BoxOfficePostgresTests|$load_tests" "$@"
+swift test --skip "BoxOfficePostgresTests|DatabaseOutageTests|$load_tests" "$@"
 echo "==> the load tests, on their own"
 swift test --skip-build --filter "$load_tests" --skip PostgresSoakRunTests "$@"
 # The PostgreSQL store's suite, and the server's call tests again, each on a fresh PostgreSQL
@@ -48,11 +48,12 @@ swift test --skip-build --filter "$load_tests" --skip PostgresSoakRunTests "$@"
 if [ -n "${BOXOFFICE_TEST_POSTGRES_URL:-}" ]; then
   echo "==> the PostgreSQL store, and the server's call tests on PostgreSQL"
   BOXOFFICE_TEST_STORE=postgres swift test --skip-build --filter 'BoxOfficePostgresTests|BoxOfficeServerTests' \
-    --skip 'HousekeepingTests|shutdownAnswersEveryCallAlreadyInFlight' "$@"
+    --skip 'HousekeepingTests|shutdownAnswersEveryCallAlreadyInFlight|DatabaseOutageTests' "$@"
   # The soak runs again with boxofficed on PostgreSQL (a buy funnel, the tool's mixed run, a
-  # 3,000-buyer hot show), their invariants checked in that database: load tests, so on their own.
-  echo "==> the soak runs on PostgreSQL, on their own"
-  swift test --skip-build --filter PostgresSoakRunTests "$@"
+  # 3,000-buyer hot show), their invariants checked in that database, and PostgreSQL stopped and
+  # started under a stream of purchases: load tests, so on their own.
+  echo "==> the soak runs and the database outage on PostgreSQL, on their own"
+  swift test --skip-build --filter 'PostgresSoakRunTests|DatabaseOutageTests' "$@"
 fi
 BOXOFFICED="$(swift build --show-bin-path)/boxofficed"
 export BOXOFFICED
