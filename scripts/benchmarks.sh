@@ -27,7 +27,14 @@ trap stop_server EXIT
 start_server() {
   local dir="$1"; shift
   rm -f "$dir/bench.sqlite"*
-  $pin_server "$bin/boxofficed" --port 0 --database "$dir/bench.sqlite" --password-hash-rounds 1000 --log-level warning "$@" \
+  start_server_on "$dir" "$dir/bench.sqlite" "$@"
+}
+
+# start_server_on DIR DATABASE [boxofficed options...]: boxofficed on DATABASE (a SQLite path or a
+# postgres:// URL); its output in DIR; sets $pid and $port once it is ready.
+start_server_on() {
+  local dir="$1" database="$2"; shift 2
+  $pin_server "$bin/boxofficed" --port 0 --database "$database" --password-hash-rounds 1000 --log-level warning "$@" \
     >"$dir/server.out" 2>"$dir/server.err" &
   pid=$!
   until grep -q "boxofficed ready on" "$dir/server.out" 2>/dev/null; do
@@ -71,14 +78,7 @@ if [ "${1:-}" = "postgres" ]; then
   url_of() { echo "${BOXOFFICE_DATABASE_URL%/*}/$1"; }
   start_pg_server() { # a fresh database `bench`, migrated and filled by the server itself
     admin -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"
-    $pin_server "$bin/boxofficed" --port 0 --database "$(url_of bench)" --secret-file "$out/secret" --trusted 127.0.0.0/8 \
-      --password-hash-rounds 1000 --log-level warning >"$out/server.out" 2>"$out/server.err" &
-    pid=$!
-    until grep -q "boxofficed ready on" "$out/server.out" 2>/dev/null; do
-      kill -0 "$pid" 2>/dev/null || { cat "$out/server.err" >&2; exit 1; }
-      sleep 0.5
-    done
-    port="$(grep -o 'ready on 127.0.0.1:[0-9]*' "$out/server.out" | cut -d: -f2)"
+    start_server_on "$out" "$(url_of bench)" --secret-file "$out/secret" --trusted 127.0.0.0/8
   }
   echo "sqlite against postgres, $rounds rounds; results in $out"
   for round in $(seq 1 "$rounds"); do

@@ -64,7 +64,7 @@ struct ChargeCrashTests {
         let first = try ServerProcess.start(database: database, arguments: arguments(directory, holdSeconds: holdSeconds))
         let client = try await BoxOfficeConnection.connect(host: "127.0.0.1", port: first.port)
         client.authToken = try await client.signUp(.with { $0.email = "crash@example.com"; $0.name = "C"; $0.password = "long enough" }).token
-        let showtime = try #require(try await CrashTests.futureShowtimes(client).first)
+        let showtime = try #require(try await FutureShowtimes.nearNewYork(client).first)
         let hold = try await client.holdSeats(.with { $0.showtimeID = showtime; $0.bestAvailable = .with { $0.count = 2 } })
         let purchase = Task {
             try? await client.send(.purchase(.with {

@@ -27,7 +27,7 @@ struct CrashTests {
         let trusted = ["--trusted", "127.0.0.1"]
         let first = try ServerProcess.start(database: database, arguments: trusted)
         let setup = try await BoxOfficeConnection.connect(host: "127.0.0.1", port: first.port)
-        let showtimes = try await Self.futureShowtimes(setup)
+        let showtimes = try await FutureShowtimes.nearNewYork(setup)
         try #require(showtimes.count >= 4, "the demo catalogue has too few showtimes left today")
         var signedUp: [String] = []
         for index in 0..<4 {
@@ -117,24 +117,5 @@ struct CrashTests {
 
         /// Appends and returns how many there are now.
         func append(_ booking: Confirmed) -> Int { list.withLock { $0.append(booking); return $0.count } }
-    }
-
-    /// Showtimes near New York starting at least two hours from now, today or tomorrow.
-    static func futureShowtimes(_ client: BoxOfficeConnection) async throws -> [Int64] {
-        let soon = Int64(Date().timeIntervalSince1970 * 1000) + 2 * 3600 * 1000
-        var found: [Int64] = []
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "America/New_York")!
-        let tomorrow = calendar.dateComponents([.year, .month, .day], from: Date().addingTimeInterval(86_400))
-        let tomorrowText = LocalDate(year: tomorrow.year!, month: tomorrow.month!, day: tomorrow.day!).description
-        for date in ["", tomorrowText] {
-            let page = try await client.searchShowtimes(.with {
-                $0.near = .with { $0.zip = "10001" }
-                $0.date = date
-                $0.pageSize = 100
-            })
-            found += page.showtimes.filter { $0.startsAtMs > soon }.map(\.id)
-        }
-        return Array(found.prefix(8))
     }
 }

@@ -88,7 +88,7 @@ struct DatabaseOutageTests {
         ])
 
         let setup = try await BoxOfficeConnection.connect(host: "127.0.0.1", port: server.port)
-        let showtimes = try await CLIShowtimes.future(setup)
+        let showtimes = try await FutureShowtimes.nearNewYork(setup)
         try #require(showtimes.count >= 2)
         var tokens: [String] = []
         for index in 0..<6 {
@@ -164,22 +164,5 @@ struct DatabaseOutageTests {
         await check.close()
         server.send(SIGTERM)
         #expect(await server.waitForExit() == 0)
-    }
-}
-
-/// Showtimes near New York starting at least two hours from now, today or tomorrow.
-enum CLIShowtimes {
-    static func future(_ client: BoxOfficeConnection) async throws -> [Int64] {
-        let soon = Int64(Date().timeIntervalSince1970 * 1000) + 2 * 3600 * 1000
-        var found: [Int64] = []
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "America/New_York")!
-        let tomorrow = calendar.dateComponents([.year, .month, .day], from: Date().addingTimeInterval(86_400))
-        let tomorrowText = LocalDate(year: tomorrow.year!, month: tomorrow.month!, day: tomorrow.day!).description
-        for date in ["", tomorrowText] {
-            let page = try await client.searchShowtimes(.with { $0.near = .with { $0.zip = "10001" }; $0.date = date; $0.pageSize = 100 })
-            found += page.showtimes.filter { $0.startsAtMs > soon }.map(\.id)
-        }
-        return Array(found.prefix(8))
     }
 }
