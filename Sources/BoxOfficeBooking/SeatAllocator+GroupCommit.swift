@@ -6,6 +6,9 @@ struct PendingBatch {
     struct Entry {
         /// What this request changes, written in order inside the batch's transaction.
         var changes: [SeatChange]
+        /// False for a write that was not decided on seat memory (a payment intent): the store
+        /// refusing it says nothing about memory.
+        var decidedInMemory: Bool
         var reply: CheckedContinuation<Void, any Error>
     }
 
@@ -28,9 +31,9 @@ extension SeatAllocator {
 
     /// Queues `changes` into the pending batch and returns once the batch's transaction has committed,
     /// or throws if it failed. Call with the memory change made.
-    func commit(_ changes: [SeatChange]) async throws {
+    func commit(_ changes: [SeatChange], decidedInMemory: Bool = true) async throws {
         try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Void, any Error>) in
-            pending.entries.append(.init(changes: changes, reply: reply))
+            pending.entries.append(.init(changes: changes, decidedInMemory: decidedInMemory, reply: reply))
             if !isWriting {
                 isWriting = true
                 Task { await self.writeBatches() }
@@ -55,7 +58,7 @@ extension SeatAllocator {
                 statistics.committedRequests += batch.entries.count - refused.count
                 statistics.largestBatch = max(statistics.largestBatch, batch.entries.count)
                 statistics.refusedRequests += refused.count
-                if !refused.isEmpty {
+                if refused.keys.contains(where: { batch.entries[$0].decidedInMemory }) {
                     // Memory allowed what the store refused: memory was wrong about these showtimes.
                     // The requests queued since were decided on that memory too: they fail and are
                     // not written.

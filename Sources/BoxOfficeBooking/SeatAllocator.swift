@@ -197,6 +197,13 @@ public actor SeatAllocator: SeatAvailability {
         return held
     }
 
+    /// Writes a payment intent durably before its card is charged, in the next group commit
+    /// rather than a transaction (and an fsync) of its own; ABORTED while the same user's same
+    /// idempotency key has an unsettled intent.
+    public func recordIntent(_ intent: PaymentIntent) async throws {
+        try await commit([.recordIntent(intent)], decidedInMemory: false)
+    }
+
     /// Cancels `userID`'s confirmed booking before its show starts and frees its seats, recording
     /// `refundedCents` in the same transaction.
     public func cancel(bookingCode: String, userID: Int64, refundedCents: Int64 = 0) async throws -> CancelledSeats {

@@ -5,9 +5,15 @@ import PostgresNIO
 // Payment intents on PostgreSQL: the same rows and rules as SQLite's (CatalogueStore+PaymentIntents).
 extension PostgresStore {
     public func recordIntent(_ intent: PaymentIntent) async throws {
+        try await transaction { [self] connection in try await insert(intent, on: connection) }
+    }
+
+    /// Writes the intent on `connection` (alone, or in a seat ledger batch); ABORTED (key in use)
+    /// while the user's key has another one.
+    func insert(_ intent: PaymentIntent, on connection: PostgresConnection) async throws {
         let booking = intent.booking
         do {
-            try await execute("""
+            try await connection.query("""
                 INSERT INTO payment_intents (id, user_id, hold_id, showtime_id, booking_code, subtotal_cents, fees_cents, tax_cents,
                                              total_cents, card_brand, card_last4, tickets, idempotency_key, request_digest,
                                              created_at, settle_after)
@@ -15,10 +21,9 @@ extension PostgresStore {
                         \(booking.feesCents), \(booking.taxCents), \(booking.totalCents), \(booking.cardBrand), \(booking.cardLastFour),
                         \(IntentTickets.encode(booking.tickets)), \(intent.key?.key), \(intent.key?.requestDigest),
                         \(intent.createdAt), \(intent.settleAfter))
-                """)
+                """, logger: logger)
         } catch let error as PSQLError where error.sqlState == "23505" && error.serverInfo?[.constraintName] == "payment_intents_by_key" {
-            throw BoxOfficeError(.aborted, "a purchase with idempotency key \(intent.key?.key ?? "") is still being settled: "
-                                 + "retry with the same key in a moment", retryAfterMilliseconds: 1_000)
+            throw PaymentIntentKeyInUse.error(intent)
         }
     }
 

@@ -147,6 +147,8 @@ extension PostgresStore {
                 """, logger: logger))
             guard cancelled == 1 else { throw BoxOfficeError.internalError("booking \(code) is not confirmed in the store") }
             try await connection.query("DELETE FROM seat_claims WHERE booking_code = \(code)", logger: logger)
+        case .recordIntent(let intent):
+            try await insert(intent, on: connection)
         }
     }
 

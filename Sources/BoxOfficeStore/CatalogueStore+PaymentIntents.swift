@@ -4,12 +4,7 @@ import GRDB
 extension CatalogueStore {
     /// Writes a new payment intent; ABORTED while the same user's same idempotency key has one.
     public func recordIntent(_ intent: PaymentIntent) throws {
-        do {
-            try dbPool.write { db in try PaymentIntentRows.insert(intent, in: db) }
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
-            && (error.message ?? "").contains("idempotency_key") {
-            throw PaymentIntentRows.keyInUse(intent)
-        }
+        try dbPool.write { db in try PaymentIntentRows.insert(intent, in: db) }
     }
 
     /// The unsettled intent of a user's purchase under an idempotency key.
@@ -51,14 +46,24 @@ extension CatalogueStore {
 
 /// The payment_intents rows, for the store and for the purchase transaction that settles one.
 enum PaymentIntentRows {
+    /// Writes the intent; ABORTED (key in use) while the user's key has another one.
     static func insert(_ intent: PaymentIntent, in db: Database) throws {
+        do {
+            try insertRow(intent, in: db)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+            && (error.message ?? "").contains("idempotency_key") {
+            throw keyInUse(intent)
+        }
+    }
+
+    private static func insertRow(_ intent: PaymentIntent, in db: Database) throws {
         let booking = intent.booking
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO payment_intents (id, user_id, hold_id, showtime_id, booking_code, subtotal_cents, fees_cents, tax_cents,
                                          total_cents, card_brand, card_last4, tickets, idempotency_key, request_digest,
                                          created_at, settle_after)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [intent.id, intent.userID, intent.holdID, booking.showtimeID, booking.code, booking.subtotalCents,
+            """).execute(arguments: [intent.id, intent.userID, intent.holdID, booking.showtimeID, booking.code, booking.subtotalCents,
                              booking.feesCents, booking.taxCents, booking.totalCents, booking.cardBrand, booking.cardLastFour,
                              IntentTickets.encode(booking.tickets), intent.key?.key, intent.key?.requestDigest,
                              intent.createdAt, intent.settleAfter])
@@ -84,8 +89,5 @@ enum PaymentIntentRows {
             createdAt: createdAt, settleAfter: row["settle_after"])
     }
 
-    static func keyInUse(_ intent: PaymentIntent) -> BoxOfficeError {
-        BoxOfficeError(.aborted, "a purchase with idempotency key \(intent.key?.key ?? "") is still being settled: "
-                       + "retry with the same key in a moment", retryAfterMilliseconds: 1_000)
-    }
+    static func keyInUse(_ intent: PaymentIntent) -> BoxOfficeError { PaymentIntentKeyInUse.error(intent) }
 }

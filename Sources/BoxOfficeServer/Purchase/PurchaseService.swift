@@ -185,7 +185,7 @@ final class PurchaseService: Sendable {
     /// one makes way for this attempt. Settling is safe whoever else tries at the same time.
     private func record(_ intent: PaymentIntent, digest: String) async throws -> Boxoffice_V1_Booking? {
         do {
-            try await desk.intents.recordIntent(intent)
+            try await desk.allocator.recordIntent(intent)
             return nil
         } catch let inUse as BoxOfficeError where inUse.code == .aborted {
             guard let key = intent.key, let earlier = try await desk.intents.intent(userID: intent.userID, key: key.key) else { throw inUse }
@@ -197,7 +197,7 @@ final class PurchaseService: Sendable {
             if let booking = try await bookingMade(under: key.key, userID: intent.userID, digest: digest, now: desk.clock.nowMilliseconds) {
                 return booking
             }
-            try await desk.intents.recordIntent(intent)
+            try await desk.allocator.recordIntent(intent)
             return nil
         }
     }

@@ -47,6 +47,14 @@ public struct PaymentIntentSettled: Error, Sendable {
     }
 }
 
+/// A second unsettled purchase under one user's idempotency key, as both stores refuse it.
+public enum PaymentIntentKeyInUse {
+    public static func error(_ intent: PaymentIntent) -> BoxOfficeError {
+        BoxOfficeError(.aborted, "a purchase with idempotency key \(intent.key?.key ?? "") is still being settled: "
+                       + "retry with the same key in a moment", retryAfterMilliseconds: 1_000)
+    }
+}
+
 /// Where payment intents are kept: in the database every node shares, never in memory.
 public protocol PaymentIntentLedger: Sendable {
     /// Writes a new intent; ABORTED (with a retry-after) while another intent of the same user and

@@ -94,6 +94,10 @@ public enum SeatChange: Sendable, Hashable {
     case purchase(holdID: String, seatCount: Int, booking: BookingRecord, key: IdempotencyUse?, intentID: String?, now: Int64)
     /// A confirmed booking is cancelled at `at` (unix ms), its refund recorded, its seats freed.
     case cancel(bookingCode: String, at: Int64, refundedCents: Int64)
+    /// A payment intent is written before its card is charged (it changes no seat; it shares the
+    /// batch's commit so that it costs no fsync of its own). ABORTED while the same user's same
+    /// idempotency key has an unsettled one.
+    case recordIntent(PaymentIntent)
 }
 
 /// A ledger transaction failed because of one request's change; the others may retry.

@@ -136,6 +136,8 @@ enum SeatClaims {
         case .cancel(let code, let at, let refundedCents):
             try BookingRows.recordRefund(code: code, cents: refundedCents, in: db)
             try cancelBooking(code, now: at, in: db)
+        case .recordIntent(let intent):
+            try PaymentIntentRows.insert(intent, in: db)
         }
     }
 
