@@ -17,34 +17,13 @@ struct CommandLineTests {
     /// `nowMs` sets BOXOFFICE_NOW_MS, the instant the CLI measures times left from.
     func boxoffice(_ arguments: [String], server: TestServer? = nil, configHome: String? = nil, input: String? = nil,
                    nowMs: Int64? = nil) async throws -> Outcome {
-        let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = directory.appendingPathComponent("boxoffice")
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BOXOFFICE_SERVER"] = server.map { "\($0.host):\($0.port)" } ?? "127.0.0.1:1"
         if let configHome { environment["XDG_CONFIG_HOME"] = configHome }
         if let nowMs { environment["BOXOFFICE_NOW_MS"] = "\(nowMs)" }
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let inputPipe = Pipe()
-        process.standardInput = inputPipe
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-                if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
-                try? inputPipe.fileHandleForWriting.close()
-            } catch { continuation.resume(throwing: error) }
-        }
-        return Outcome(
-            status: status,
-            output: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-            errors: String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        )
+        let result = try await ChildProcess.run(ServerProcess.buildDirectory.appendingPathComponent("boxoffice").path, arguments,
+                                                environment: environment, input: input)
+        return Outcome(status: result.status, output: result.output, errors: result.errors)
     }
 
     @Test func theatresPrintATableAndExitZero() async throws {
@@ -206,19 +185,12 @@ struct CommandLineTests {
     /// The soak tool's opening-night crush against a real server: every buyer answered, invariants hold.
     @Test func hotShowSellsEachSeatOnceAndChecksItsInvariants() async throws {
         try await TestServer.withRunning { server, _ in
-            let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            let process = Process()
-            process.executableURL = directory.appendingPathComponent("boxoffice-soak")
             // --duration does not apply to a race: the report says so instead of ignoring it quietly.
-            process.arguments = ["--server", "\(server.host):\(server.port)", "--scenario", "hot-show", "--users", "300", "--connections", "4",
-                                 "--database", server.databasePath, "--duration", "5"]
-            let output = Pipe()
-            process.standardOutput = output
-            let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-                do { try process.run() } catch { continuation.resume(throwing: error) }
-            }
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let result = try await ChildProcess.run(ServerProcess.buildDirectory.appendingPathComponent("boxoffice-soak").path, [
+                "--server", "\(server.host):\(server.port)", "--scenario", "hot-show", "--users", "300", "--connections", "4",
+                "--database", server.databasePath, "--duration", "5",
+            ])
+            let (status, text) = (result.status, result.output)
             #expect(status == 0, "\(text)")
             #expect(text.contains("300 of 300 buyers answered"))
             #expect(text.contains("--duration and --calls do not apply: hot-show is one race, over when every buyer has an answer"))

@@ -32,17 +32,10 @@ struct ServerProcessTests {
 @Suite("boxofficed start-up checks", .timeLimit(.minutes(2)))
 struct StartupCheckTests {
     /// Runs `boxofficed ARGUMENTS` to its end: its exit status and standard error.
-    func boxofficed(_ arguments: [String]) throws -> (status: Int32, errors: String) {
-        let process = Process()
-        process.executableURL = ServerProcess.buildDirectory.appendingPathComponent("boxofficed")
-        process.arguments = arguments + ["--log-level", "warning"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+    func boxofficed(_ arguments: [String]) async throws -> (status: Int32, errors: String) {
+        let result = try await ChildProcess.run(ServerProcess.buildDirectory.appendingPathComponent("boxofficed").path,
+                                                arguments + ["--log-level", "warning"])
+        return (result.status, result.errors)
     }
 
     @Test func aBusyPortIsNamedAndNoDatabaseIsCreated() async throws {
@@ -50,7 +43,7 @@ struct StartupCheckTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let first = try ServerProcess.start(database: directory.appendingPathComponent("first.sqlite").path)
         let second = directory.appendingPathComponent("second.sqlite").path
-        let outcome = try boxofficed(["--port", "\(first.port)", "--database", second])
+        let outcome = try await boxofficed(["--port", "\(first.port)", "--database", second])
         #expect(outcome.status != 0)
         #expect(outcome.errors.contains("cannot listen on 127.0.0.1:\(first.port): the address is in use"), "\(outcome.errors)")
         #expect(!FileManager.default.fileExists(atPath: second), "no demo database is left behind")
@@ -58,8 +51,8 @@ struct StartupCheckTests {
         #expect(await first.waitForExit() == 0)
     }
 
-    @Test func aMissingDirectoryIsNamed() throws {
-        let outcome = try boxofficed(["--port", "0", "--database", "/nonexistent-boxoffice-dir/boxoffice.sqlite"])
+    @Test func aMissingDirectoryIsNamed() async throws {
+        let outcome = try await boxofficed(["--port", "0", "--database", "/nonexistent-boxoffice-dir/boxoffice.sqlite"])
         #expect(outcome.status != 0)
         #expect(outcome.errors.contains("the directory /nonexistent-boxoffice-dir does not exist"), "\(outcome.errors)")
     }

@@ -18,28 +18,12 @@ struct DatabaseOutageTests {
     private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// Runs scripts/postgres.sh and waits for it. Not through Foundation's Process: that learns of
-    /// a child's exit from a descriptor the child's children inherit, and the postmaster that
-    /// `up` leaves running keeps it open, so the exit would never be seen; waitpid sees it.
+    /// Runs scripts/postgres.sh and waits for it. Its output goes nowhere: a pipe would be held open
+    /// by the postmaster that `up` leaves running.
     private static func postgres(_ arguments: String...) async throws {
         let script = repository.appendingPathComponent("scripts/postgres.sh").path
-        let status: Int32 = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var pid: pid_t = 0
-                var actions = posix_spawn_file_actions_t()
-                posix_spawn_file_actions_init(&actions)
-                defer { posix_spawn_file_actions_destroy(&actions) }
-                posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-                posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-                let argv = ([script] + arguments).map { strdup($0) } + [nil]
-                defer { argv.forEach { free($0) } }
-                guard posix_spawn(&pid, script, &actions, nil, argv, environ) == 0 else { return continuation.resume(returning: -1) }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                continuation.resume(returning: status)
-            }
-        }
-        try #require(status == 0, "scripts/postgres.sh \(arguments.joined(separator: " ")) failed (wait status \(status))")
+        let status = await (try ChildProcess(script, arguments)).waitForExit()
+        try #require(status == 0, "scripts/postgres.sh \(arguments.joined(separator: " ")) failed (exit status \(status))")
     }
 
     /// What the buyers saw.
@@ -71,12 +55,9 @@ struct DatabaseOutageTests {
         try await Self.postgres("up", "--dir", pgDirectory)
         defer {
             // The postmaster, stopped by its pid even when the test failed.
-            let down = Process()
-            down.executableURL = Self.repository.appendingPathComponent("scripts/postgres.sh")
-            down.arguments = ["down", "--dir", pgDirectory]
-            down.standardError = FileHandle.nullDevice
-            try? down.run()
-            down.waitUntilExit()   // `down` leaves no process behind, so this exit is seen
+            if let down = try? ChildProcess(Self.repository.appendingPathComponent("scripts/postgres.sh").path, ["down", "--dir", pgDirectory]) {
+                while !down.hasExited { usleep(20_000) }  // a defer cannot await; `down` takes a second or two
+            }
         }
         let environment = try String(contentsOfFile: pgDirectory + "/postgres.env", encoding: .utf8)
         let url = try #require(environment.split(separator: "\n").first { $0.hasPrefix("BOXOFFICE_DATABASE_URL=") }?

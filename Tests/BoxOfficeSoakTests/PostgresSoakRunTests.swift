@@ -159,18 +159,7 @@ struct PostgresSoakRunTests {
 
     /// `boxoffice-soak` from the build directory: its exit status, standard output and standard error.
     static func soakTool(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = ServerProcess.buildDirectory.appendingPathComponent("boxoffice-soak")
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        return (status, String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        let result = try await ChildProcess.run(ServerProcess.buildDirectory.appendingPathComponent("boxoffice-soak").path, arguments)
+        return (result.status, result.output, result.errors)
     }
 }
