@@ -4,26 +4,12 @@ import PostgresNIO
 
 // Payment intents on PostgreSQL: the same rows and rules as SQLite's (CatalogueStore+PaymentIntents).
 extension PostgresStore {
+    /// The same statement as an intent in a seat ledger batch, in a transaction of its own.
     public func recordIntent(_ intent: PaymentIntent) async throws {
-        try await transaction { [self] connection in try await insert(intent, on: connection) }
-    }
-
-    /// Writes the intent on `connection` (alone, or in a seat ledger batch); ABORTED (key in use)
-    /// while the user's key has another one.
-    func insert(_ intent: PaymentIntent, on connection: PostgresConnection) async throws {
-        let booking = intent.booking
         do {
-            try await connection.query("""
-                INSERT INTO payment_intents (id, user_id, hold_id, showtime_id, booking_code, subtotal_cents, fees_cents, tax_cents,
-                                             total_cents, card_brand, card_last4, tickets, idempotency_key, request_digest,
-                                             created_at, settle_after)
-                VALUES (\(intent.id), \(intent.userID), \(intent.holdID), \(booking.showtimeID), \(booking.code), \(booking.subtotalCents),
-                        \(booking.feesCents), \(booking.taxCents), \(booking.totalCents), \(booking.cardBrand), \(booking.cardLastFour),
-                        \(IntentTickets.encode(booking.tickets)), \(intent.key?.key), \(intent.key?.requestDigest),
-                        \(intent.createdAt), \(intent.settleAfter))
-                """, logger: logger)
-        } catch let error as PSQLError where error.sqlState == "23505" && error.serverInfo?[.constraintName] == "payment_intents_by_key" {
-            throw PaymentIntentKeyInUse.error(intent)
+            try await apply([[.recordIntent(intent)]])
+        } catch let failure as SeatLedgerFailure {
+            throw failure.cause
         }
     }
 

@@ -179,4 +179,71 @@ struct LedgerOnBothStoresTests {
             try await store.recordIntent(second)
         }
     }
+
+    /// Applies `requests` as the allocator does: when the store refuses one, the batch is written
+    /// again without it. Returns the refusals by request index.
+    private func applyAsTheAllocatorDoes(_ requests: [[SeatChange]], on store: any TicketStore) async throws -> [Int: any Error] {
+        var remaining = Array(requests.indices)
+        var refused: [Int: any Error] = [:]
+        while true {
+            do {
+                try await store.apply(remaining.map { requests[$0] })
+                return refused
+            } catch let failure as SeatLedgerFailure {
+                refused[remaining.remove(at: failure.request)] = failure.cause
+            }
+        }
+    }
+
+    /// One batch of every kind of change, with requests that conflict with the store and with each
+    /// other: each of those fails alone, with its own reason, and every other request commits.
+    /// (On PostgreSQL the batch is a dozen array statements, not one statement per change.)
+    @Test(arguments: Kind.allCases) func aMixedBatchCommitsAllButItsConflictingRequests(_ kind: Kind) async throws {
+        try await withStore(kind) { store in
+            let user = try await store.createUser(email: "batch@example.com", name: "M", passwordHash: "h", createdAtMilliseconds: 1)
+            try await store.apply([[.hold(id: "a", userID: user, showtimeID: 4, seats: [1, 2], expiresAt: 50_000, now: 0)],
+                                   [.hold(id: "p", userID: user, showtimeID: 4, seats: [5, 6], expiresAt: 50_000, now: 0)],
+                                   [.hold(id: "q", userID: user, showtimeID: 4, seats: [8], expiresAt: 50_000, now: 0)]])
+            let q = booking("QQQ000001", userID: user, showtimeID: 4, seats: [8])
+            try await store.apply([[.purchase(holdID: "q", seatCount: 1, booking: q, key: nil, intentID: nil, now: 10)]])
+            let p = booking("PPP000001", userID: user, showtimeID: 4, seats: [5, 6])
+            let pKey = IdempotencyUse(key: "buy-p", userID: user, requestDigest: "dp", usedAt: 100)
+            let intent = PaymentIntent(id: "pi_x", userID: user, holdID: "a", booking: booking("XXX000001", userID: user, showtimeID: 4, seats: [1, 2]),
+                                       key: IdempotencyUse(key: "buy-a", userID: user, requestDigest: "da", usedAt: 100), createdAt: 100,
+                                       settleAfter: 60_100)
+            var twin = intent
+            twin.id = "pi_y"
+            twin.booking.code = "YYY000001"
+
+            let refused = try await applyAsTheAllocatorDoes([
+                [.endHolds(["a"], .released)],                                                                  // 0
+                [.hold(id: "b", userID: user, showtimeID: 4, seats: [3, 4], expiresAt: 60_000, now: 100)],      // 1
+                [.hold(id: "d", userID: user, showtimeID: 4, seats: [4, 10], expiresAt: 60_000, now: 100)],     // 2: seat 4 is b's
+                [.purchase(holdID: "p", seatCount: 2, booking: p, key: pKey, intentID: nil, now: 100)],         // 3
+                [.hold(id: "e", userID: user, showtimeID: 4, seats: [5], expiresAt: 60_000, now: 100)],         // 4: seat 5 is p's
+                [.cancel(bookingCode: q.code, at: 100, refundedCents: 1_000)],                                  // 5
+                [.hold(id: "f", userID: user, showtimeID: 4, seats: [8], expiresAt: 60_000, now: 100)],         // 6: freed by 5
+                [.recordIntent(intent)],                                                                        // 7
+                [.recordIntent(twin)],                                                                          // 8: same key as 7
+                [.purchase(holdID: "gone", seatCount: 1, booking: booking("GGG000001", userID: user, showtimeID: 4, seats: [9]),
+                           key: nil, intentID: nil, now: 100)],                                                 // 9: no such hold
+            ], on: store)
+
+            #expect(Set(refused.keys) == [2, 4, 8, 9], "\(refused)")
+            #expect((refused[2] as? BoxOfficeError)?.code == .alreadyExists, "\(String(describing: refused[2]))")
+            #expect((refused[4] as? BoxOfficeError)?.code == .alreadyExists, "\(String(describing: refused[4]))")
+            #expect((refused[8] as? BoxOfficeError)?.code == .aborted, "\(String(describing: refused[8]))")
+            #expect(try await store.hold(id: "a")?.state == .released)
+            #expect(try await store.hold(id: "d") == nil, "a refused hold leaves no row")
+            #expect(try await store.hold(id: "e") == nil)
+            #expect(try await store.hold(id: "p")?.state == .purchased)
+            #expect(try await store.booking(code: p.code, userID: user) == p)
+            #expect(try await store.idempotencyRecord(key: "buy-p", userID: user, since: 0)?.bookingCode == p.code)
+            #expect(try await store.booking(code: q.code, userID: user)?.state == .cancelled)
+            #expect(try await store.intent(userID: user, key: "buy-a")?.id == "pi_x")
+            let seats = try #require(try await store.seats(ofShowtimes: [4])[4])
+            #expect(Dictionary(uniqueKeysWithValues: seats.holds.map { ($0.id, Set($0.seatIndices)) }) == ["b": [3, 4], "f": [8]])
+            #expect(seats.bookings == [p.code: [5, 6]])
+        }
+    }
 }
