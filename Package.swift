@@ -207,7 +207,8 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "BoxOfficeStoreTests", dependencies: ["BoxOfficeStore", "BoxOfficeCore"]),
+        // The store suites run on SQLite and, given a test PostgreSQL, on PostgreSQL (TestStore).
+        .testTarget(name: "BoxOfficeStoreTests", dependencies: ["BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting"]),
         .testTarget(
             name: "BoxOfficePostgresTests",
             dependencies: [

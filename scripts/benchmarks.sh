@@ -12,6 +12,9 @@
 #          browse and durable bookings through boxofficed on each (server and PostgreSQL pinned to
 #          core 1, the load to core 0), then the bare PostgreSQL ceiling for the same booking rows
 #          (pgbench running Benchmarks/pgbench/booking.sql with the buyers' 64 clients)
+#        scripts/benchmarks.sh compare-postgres BASE_BIN_DIR [ROUNDS] [OUT_DIR]   this build against
+#          another one, both on one throwaway PostgreSQL (pinned as above), alternating: browse,
+#          durable bookings and a 5,000-buyer hot show, on a fresh database each time
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release >/dev/null
@@ -61,9 +64,9 @@ if [ "${1:-}" = "soak" ]; then
   exit 0
 fi
 
-if [ "${1:-}" = "postgres" ]; then
-  rounds="${2:-2}"
-  out="${3:-$(mktemp -d)}"; mkdir -p "$out"
+# start_postgres: a throwaway PostgreSQL in $out/pg, pinned to core 1 with the server, stopped on
+# exit; defines admin (psql as its owner), url_of DB and start_pg_server.
+start_postgres() {
   pg_bin=/usr/lib/postgresql/15/bin
   pin_server="taskset -c 1"
   pin_load="taskset -c 0"
@@ -80,6 +83,34 @@ if [ "${1:-}" = "postgres" ]; then
     admin -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"
     start_server_on "$out" "$(url_of bench)" --secret-file "$out/secret" --trusted 127.0.0.0/8
   }
+}
+
+if [ "${1:-}" = "compare-postgres" ]; then
+  base="${2:?usage: scripts/benchmarks.sh compare-postgres BASE_BIN_DIR [ROUNDS] [OUT_DIR]}"
+  rounds="${3:-3}"
+  out="${4:-$(mktemp -d)}"; mkdir -p "$out"
+  new="$bin"
+  start_postgres
+  echo "compare on postgres: base $base, new $new, $rounds rounds; results in $out"
+  for round in $(seq 1 "$rounds"); do
+    for build in base new; do
+      bin="$([ "$build" = base ] && echo "$base" || echo "$new")"
+      soak="$bin/boxoffice-soak"
+      start_pg_server
+      run "browse-16-$build-$round" --server "127.0.0.1:$port" --scenario browse --users 16 --connections 16 --duration 10
+      run "purchase-64-$build-$round" --server "127.0.0.1:$port" --scenario purchase --users 64 --connections 16 --duration 10 \
+        --database "$(url_of bench)"
+      run "hot-show-$build-$round" --server "127.0.0.1:$port" --scenario hot-show --users 5000 --connections 16 --database "$(url_of bench)"
+      stop_server
+    done
+  done
+  exit 0
+fi
+
+if [ "${1:-}" = "postgres" ]; then
+  rounds="${2:-2}"
+  out="${3:-$(mktemp -d)}"; mkdir -p "$out"
+  start_postgres
   echo "sqlite against postgres, $rounds rounds; results in $out"
   for round in $(seq 1 "$rounds"); do
     for store in sqlite postgres; do

@@ -7,27 +7,8 @@ import Testing
 
 /// The seat ledger and the payment intents, the same tests on a real SQLite file and on a real
 /// PostgreSQL database: both stores must keep the same promises, whatever any allocator believes.
-@Suite("Seat ledger and payment intents on both stores", .enabled(if: TestPostgres.url != nil, "needs BOXOFFICE_TEST_POSTGRES_URL"),
-       .timeLimit(.minutes(3)))
+@Suite("Seat ledger and payment intents on both stores", .timeLimit(.minutes(3)))
 struct LedgerOnBothStoresTests {
-    enum Kind: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, postgres
-        var testDescription: String { rawValue }
-    }
-
-    /// Runs `body` on a fresh store of `kind` holding the demo catalogue.
-    private func withStore(_ kind: Kind, _ body: (any TicketStore) async throws -> Void) async throws {
-        switch kind {
-        case .sqlite:
-            let directory = try TestCatalogue.makeTemporaryDirectory()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let (database, _) = try TestCatalogue.makeStore(in: directory)
-            try await body(SQLiteStore(database: database, pool: BlockingPool(.singleton)))
-        case .postgres:
-            try await TestPostgres.withDatabase { store, _ in try await body(store) }
-        }
-    }
-
     private func refusal(_ body: () async throws -> Void) async -> (any Error)? {
         do {
             try await body()
@@ -46,8 +27,8 @@ struct LedgerOnBothStoresTests {
             tickets: seats.map { .init(seatIndex: $0, seatLabel: "A\($0 + 1)", type: .adult, priceCents: 1_000) })
     }
 
-    @Test(arguments: Kind.allCases) func aSeatIsClaimedOnceWhateverTheAllocatorsBelieve(_ kind: Kind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: TestStore.available) func aSeatIsClaimedOnceWhateverTheAllocatorsBelieve(_ kind: TestStore) async throws {
+        try await kind.withStore { store in
             let user = try await store.createUser(email: "claims@example.com", name: "C", passwordHash: "h", createdAtMilliseconds: 1)
             try await store.apply([[.hold(id: "hold-a", userID: user, showtimeID: 1, seats: [7, 3], expiresAt: 1_000, now: 0)]])
             // A second process that believes seat 3 is free is refused, alone, while hold-a lives.
@@ -69,8 +50,8 @@ struct LedgerOnBothStoresTests {
         }
     }
 
-    @Test(arguments: Kind.allCases) func anExpiredClaimIsTakenOverByTheHoldThatAsksForItNoReaperNeeded(_ kind: Kind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: TestStore.available) func anExpiredClaimIsTakenOverByTheHoldThatAsksForItNoReaperNeeded(_ kind: TestStore) async throws {
+        try await kind.withStore { store in
             let user = try await store.createUser(email: "takeover@example.com", name: "T", passwordHash: "h", createdAtMilliseconds: 1)
             try await store.apply([[.hold(id: "old", userID: user, showtimeID: 2, seats: [7, 3], expiresAt: 1_000, now: 0)]])
             // Nobody ended "old": at its expiry another hold takes seat 3 in the statement that makes it.
@@ -104,8 +85,8 @@ struct LedgerOnBothStoresTests {
         }
     }
 
-    @Test(arguments: Kind.allCases) func aPurchaseSettlesItsIntentMovesTheClaimsAndACancellationFreesThem(_ kind: Kind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: TestStore.available) func aPurchaseSettlesItsIntentMovesTheClaimsAndACancellationFreesThem(_ kind: TestStore) async throws {
+        try await kind.withStore { store in
             let user = try await store.createUser(email: "buyer@example.com", name: "B", passwordHash: "h", createdAtMilliseconds: 1)
             try await store.apply([[.hold(id: "h1", userID: user, showtimeID: 2, seats: [10, 11], expiresAt: 5_000, now: 0)]])
             var record = booking("7XK3M9QG0", userID: user, showtimeID: 2, seats: [10, 11])
@@ -137,8 +118,8 @@ struct LedgerOnBothStoresTests {
         }
     }
 
-    @Test(arguments: Kind.allCases) func anIntentIsSettledOnceAndItsKeyIsHeldUntilThen(_ kind: Kind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: TestStore.available) func anIntentIsSettledOnceAndItsKeyIsHeldUntilThen(_ kind: TestStore) async throws {
+        try await kind.withStore { store in
             let user = try await store.createUser(email: "intents@example.com", name: "I", passwordHash: "h", createdAtMilliseconds: 1)
             try await store.apply([[.hold(id: "h1", userID: user, showtimeID: 3, seats: [1, 2], expiresAt: 900_000, now: 0)]])
             var record = booking("PAY000001", userID: user, showtimeID: 3, seats: [1, 2])
@@ -198,8 +179,8 @@ struct LedgerOnBothStoresTests {
     /// One batch of every kind of change, with requests that conflict with the store and with each
     /// other: each of those fails alone, with its own reason, and every other request commits.
     /// (On PostgreSQL the batch is a dozen array statements, not one statement per change.)
-    @Test(arguments: Kind.allCases) func aMixedBatchCommitsAllButItsConflictingRequests(_ kind: Kind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: TestStore.available) func aMixedBatchCommitsAllButItsConflictingRequests(_ kind: TestStore) async throws {
+        try await kind.withStore { store in
             let user = try await store.createUser(email: "batch@example.com", name: "M", passwordHash: "h", createdAtMilliseconds: 1)
             try await store.apply([[.hold(id: "a", userID: user, showtimeID: 4, seats: [1, 2], expiresAt: 50_000, now: 0)],
                                    [.hold(id: "p", userID: user, showtimeID: 4, seats: [5, 6], expiresAt: 50_000, now: 0)],

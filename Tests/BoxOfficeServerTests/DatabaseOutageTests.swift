@@ -40,7 +40,7 @@ struct DatabaseOutageTests {
         var confirmedCount: Int { seen.withLock { $0.confirmed.count } }
         var unavailableCount: Int { seen.withLock { $0.codes[.unavailable] ?? 0 } }
         func saw(_ status: Boxoffice_V1_Status) {
-            let code = BoxOfficeError.Code(rawValue: Int(status.code.rawValue)) ?? .unknown
+            let code = BoxOfficeError.Code(rawValue: Int(status.code.rawValue))
             seen.withLock {
                 $0.codes[code, default: 0] += 1
                 if code == .unavailable && status.retryAfterMs == 0 { $0.unavailableWithoutRetryAfter += 1 }

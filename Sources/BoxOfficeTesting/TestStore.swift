@@ -1,0 +1,26 @@
+public import BoxOfficeStore
+import Foundation
+
+/// The two stores a store test runs on, each holding the demo catalogue of `TestCatalogue`: a
+/// real SQLite file, and a fresh database on the test PostgreSQL.
+public enum TestStore: String, Sendable, CaseIterable, CustomStringConvertible {
+    case sqlite, postgres
+
+    /// Both when tests have a PostgreSQL (BOXOFFICE_TEST_POSTGRES_URL), else SQLite alone.
+    public static var available: [TestStore] { TestPostgres.url == nil ? [.sqlite] : allCases }
+
+    public var description: String { rawValue }
+
+    /// Runs `body` on a new store of this kind, removed afterwards.
+    public func withStore<T: Sendable>(_ body: (any TicketStore) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite:
+            let directory = try TestCatalogue.makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let (database, _) = try TestCatalogue.makeStore(in: directory)
+            return try await body(SQLiteStore(database: database, pool: BlockingPool(.singleton)))
+        case .postgres:
+            return try await TestPostgres.withDatabase { store, _ in try await body(store) }
+        }
+    }
+}
