@@ -62,7 +62,8 @@ public struct PostgresStore: TicketStore {
     public func resolve(_ query: LocationQuery) async throws -> ResolvedLocation {
         switch query {
         case .zip(let zip):
-            return try Places.resolve(zip: zip, row: try await rows(ZipByCode(values: zip)).first)
+            let rows = try await run("SELECT \(unescaped: ZipCode.columns) FROM zip_codes WHERE zip = \(zip)", logger: logger)
+            return try Places.resolve(zip: zip, row: try await all(rows, ZipCode.init).first)
         case .cityState(let city, let state):
             let rows = try await run("""
                 SELECT \(unescaped: ZipCode.columns) FROM zip_codes WHERE state = \(state.uppercased()) AND lower(city) = lower(\(city))
@@ -102,19 +103,24 @@ public struct PostgresStore: TicketStore {
     }
 
     public func theatre(id: Int64) async throws -> TheatreRecord? {
-        try await rows(TheatreByID(values: id)).first
+        try await all(try await run("SELECT \(unescaped: TheatreRecord.columns) FROM theatres t WHERE t.id = \(id)", logger: logger),
+                      TheatreRecord.init).first
     }
 
     public func screens(theatreID: Int64) async throws -> [ScreenRecord] {
-        try await rows(ScreensOfTheatre(values: theatreID))
+        try await all(try await run(
+            "SELECT \(unescaped: ScreenRecord.columns) FROM screens WHERE theatre_id = \(theatreID) ORDER BY number", logger: logger),
+                      ScreenRecord.init)
     }
 
     public func screen(id: Int64) async throws -> ScreenRecord? {
-        try await rows(ScreenByID(values: id)).first
+        try await all(try await run("SELECT \(unescaped: ScreenRecord.columns) FROM screens WHERE id = \(id)", logger: logger),
+                      ScreenRecord.init).first
     }
 
     public func movie(id: Int64) async throws -> MovieRecord? {
-        try await rows(MovieByID(values: id)).first
+        try await all(try await run("SELECT \(unescaped: MovieRecord.columns) FROM movies m WHERE m.id = \(id)", logger: logger),
+                      MovieRecord.init).first
     }
 
     /// The candidates come from SQL (the filters); title matching and ranking are `TitleSearch`'s,
@@ -151,11 +157,12 @@ public struct PostgresStore: TicketStore {
     public func showtimes(theatreIDs: [Int64], movieID: Int64?, on date: LocalDate) async throws -> [ShowtimeRecord] {
         var seen = Set<Int64>()
         let unique = theatreIDs.filter { seen.insert($0).inserted }
-        let found = if let movieID {
-            try await rows(ShowtimesOfTheatresForMovie(values: unique, date.description, movieID))
-        } else {
-            try await rows(ShowtimesOfTheatres(values: unique, date.description))
-        }
+        let query: PostgresQuery = movieID.map { movieID in """
+            \(unescaped: ShowtimeRecord.joinedSelect) WHERE s.theatre_id = ANY(\(unique)) AND s.local_date = \(date.description) AND s.movie_id = \(movieID)
+            """ } ?? """
+            \(unescaped: ShowtimeRecord.joinedSelect) WHERE s.theatre_id = ANY(\(unique)) AND s.local_date = \(date.description)
+            """
+        let found = try await all(try await run(query, logger: logger), ShowtimeRecord.init)
         // The order the SQLite store gives: by start, then the theatres' order, then screen and id.
         let order = Dictionary(unique.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         return found.sorted {
@@ -165,7 +172,7 @@ public struct PostgresStore: TicketStore {
     }
 
     public func showtime(id: Int64) async throws -> ShowtimeRecord? {
-        try await rows(ShowtimeByID(values: id)).first
+        try await all(try await run("\(unescaped: ShowtimeRecord.joinedSelect) WHERE s.id = \(id)", logger: logger), ShowtimeRecord.init).first
     }
 
     public func summary() async throws -> CatalogueSummary {
@@ -207,11 +214,13 @@ public struct PostgresStore: TicketStore {
     }
 
     public func user(email: String) async throws -> UserRecord? {
-        try await rows(UserByEmail(values: email)).first
+        try await all(try await run(
+            "SELECT id, email, name, password_hash FROM users WHERE lower(email) = lower(\(email))", logger: logger), UserRecord.init).first
     }
 
     public func user(id: Int64) async throws -> UserRecord? {
-        try await rows(UserByID(values: id)).first
+        try await all(try await run("SELECT id, email, name, password_hash FROM users WHERE id = \(id)", logger: logger),
+                      UserRecord.init).first
     }
 
     public func revokeToken(id: String, userID: Int64, expiresAt: Int64, now: Int64) async throws {
