@@ -1,7 +1,7 @@
 public import Foundation
 import Synchronization
 #if canImport(Glibc)
-public import Glibc
+import Glibc
 #endif
 
 /// A program run by a test as a child process: started with `posix_spawn`, reaped with `waitpid`.
