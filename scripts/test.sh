@@ -39,7 +39,7 @@ fi
 # not the server.
 load_tests='BoxOfficeSoakTests|hotShowSellsEachSeatOnceAndChecksItsInvariants'
 # The per-address connection cap's test hung past its time limit twice in CI beside the whole
-# suite, and never alone: it runs alone until that hang is understood (see the notes of issue 13).
+# suite, and never alone: it runs alone until that hang is understood.
 alone='connectionsOverTheCapsAreRefusedAndClosed'
 swift test --skip "BoxOfficePostgresTests|DatabaseOutageTests|$load_tests|$alone" "$@"
 echo "==> the connection cap's test, alone"
