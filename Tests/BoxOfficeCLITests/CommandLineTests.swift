@@ -6,24 +6,17 @@ import Testing
 /// The `boxoffice` executable against a real server: tables, JSON and exit statuses.
 @Suite("boxoffice command line", .timeLimit(.minutes(2)))
 struct CommandLineTests {
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
     /// Runs the `boxoffice` built beside this test bundle.
     /// `input` is written to its standard input (a password line, a card line); without it, standard input is empty.
     /// `nowMs` sets BOXOFFICE_NOW_MS, the instant the CLI measures times left from.
     func boxoffice(_ arguments: [String], server: TestServer? = nil, configHome: String? = nil, input: String? = nil,
-                   nowMs: Int64? = nil) async throws -> Outcome {
+                   nowMs: Int64? = nil) async throws -> ChildProcess.Outcome {
         var environment = ProcessInfo.processInfo.environment
         environment["BOXOFFICE_SERVER"] = server.map { "\($0.host):\($0.port)" } ?? "127.0.0.1:1"
         if let configHome { environment["XDG_CONFIG_HOME"] = configHome }
         if let nowMs { environment["BOXOFFICE_NOW_MS"] = "\(nowMs)" }
-        let result = try await ChildProcess.run(ServerProcess.buildDirectory.appendingPathComponent("boxoffice").path, arguments,
-                                                environment: environment, input: input)
-        return Outcome(status: result.status, output: result.output, errors: result.errors)
+        return try await ChildProcess.run(ServerProcess.buildDirectory.appendingPathComponent("boxoffice").path, arguments,
+                                          environment: environment, input: input)
     }
 
     @Test func theatresPrintATableAndExitZero() async throws {
