@@ -38,12 +38,7 @@ fi
 # of their own: run beside two hundred other tests on two cores, a load test measures the machine,
 # not the server.
 load_tests='BoxOfficeSoakTests|hotShowSellsEachSeatOnceAndChecksItsInvariants'
-# The per-address connection cap's test hung past its time limit twice in CI beside the whole
-# suite, and never alone: it runs alone until that hang is understood.
-alone='connectionsOverTheCapsAreRefusedAndClosed'
-swift test --skip "BoxOfficePostgresTests|DatabaseOutageTests|$load_tests|$alone" "$@"
-echo "==> the connection cap's test, alone"
-swift test --skip-build --filter "$alone" "$@"
+swift test --skip "BoxOfficePostgresTests|DatabaseOutageTests|$load_tests" "$@"
 echo "==> the load tests, on their own"
 swift test --skip-build --filter "$load_tests" --skip PostgresSoakRunTests "$@"
 # The PostgreSQL store's suite, and the server's call tests again, each on a fresh PostgreSQL

@@ -11,6 +11,10 @@ import Glibc
 /// (swift-corelibs-foundation pull request #5472, not in Swift 6.3's Foundation). And it learns of an
 /// exit from a descriptor the child's own children inherit, so a script that leaves a daemon running
 /// (`scripts/postgres.sh up`) never seems to end; `waitpid` sees the script's own exit.
+///
+/// The child gets descriptors 0, 1 and 2 and nothing else. SwiftNIO's sockets are not close-on-exec,
+/// so a child started while a test server held a connection would keep that socket open after the
+/// server closed it: the client then never sees the connection end.
 public final class ChildProcess: Sendable {
     /// Where one of the child's standard descriptors goes.
     public enum Stream: Sendable {
@@ -83,6 +87,8 @@ public final class ChildProcess: Sendable {
                 parentEnds.append(parentEnd)
             }
         }
+        // Everything above the standard three closes in the child, after they are in place.
+        _ = Self.addCloseFrom?(&actions, 3)
         // Signals the test process ignores or blocks would be inherited across exec: start clean.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -141,6 +147,13 @@ public final class ChildProcess: Sendable {
             if let status { continuation.resume(returning: status) }
         }
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+    /// module leaves out because it is a GNU extension.
+    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(nil /* RTLD_DEFAULT */, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     /// What a program that ran to its end left.
     public struct Outcome: Sendable {
