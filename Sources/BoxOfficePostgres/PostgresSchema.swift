@@ -17,6 +17,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(version: 1, name: "catalogue, bookings, reviews, sessions", sql: v1),
         Migration(version: 2, name: "payment intents", sql: v2),
+        Migration(version: 3, name: "revocation times", sql: v3),
     ]
 
     static var newestVersion: Int { migrations.map(\.version).max() ?? 0 }
@@ -263,5 +264,12 @@ enum PostgresSchema {
         );
         CREATE UNIQUE INDEX payment_intents_by_key ON payment_intents (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
         CREATE INDEX payment_intents_by_settle_after ON payment_intents (settle_after);
+        """
+
+    /// When each token was signed out, by the database server's clock, so every node can read the
+    /// sign-outs since its last look (SQLite's v6 has the same column).
+    static let v3 = """
+        ALTER TABLE revoked_tokens ADD COLUMN revoked_at bigint NOT NULL DEFAULT 0;
+        CREATE INDEX revoked_tokens_by_time ON revoked_tokens (revoked_at);
         """
 }

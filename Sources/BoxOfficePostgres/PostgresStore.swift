@@ -227,16 +227,22 @@ public struct PostgresStore: TicketStore {
         try await transaction { connection in
             try await connection.query("DELETE FROM revoked_tokens WHERE expires_at <= \(now)", logger: logger)
             try await connection.query("""
-                INSERT INTO revoked_tokens (token_id, user_id, expires_at) VALUES (\(id), \(userID), \(expiresAt)) ON CONFLICT DO NOTHING
+                INSERT INTO revoked_tokens (token_id, user_id, expires_at, revoked_at)
+                VALUES (\(id), \(userID), \(expiresAt), (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+                ON CONFLICT DO NOTHING
                 """, logger: logger)
         }
     }
 
-    public func revokedTokenIDs(now: Int64) async throws -> [String] {
-        var ids: [String] = []
-        for try await id in try await run("SELECT token_id FROM revoked_tokens WHERE expires_at > \(now)", logger: logger)
-            .decode(String.self) { ids.append(id) }
-        return ids
+    public func revokedTokens(since: Int64, now: Int64) async throws -> [RevokedToken] {
+        var tokens: [RevokedToken] = []
+        let rows = try await run("""
+            SELECT token_id, expires_at, revoked_at FROM revoked_tokens WHERE revoked_at >= \(since) AND expires_at > \(now)
+            """, logger: logger)
+        for try await (id, expiresAt, revokedAt) in rows.decode((String, Int64, Int64).self) {
+            tokens.append(RevokedToken(id: id, expiresAt: expiresAt, revokedAt: revokedAt))
+        }
+        return tokens
     }
 
     // MARK: Helpers

@@ -135,7 +135,7 @@ public final class BoxOfficeService: Service {
             configuration: configuration, store: store, pool: pool, localTime: localTime, clock: clock,
             paymentGateway: paymentGateway, schedule: schedule, metrics: metrics, logger: logger)
         // Tokens signed out before a restart stay refused after it.
-        try await components.accounts.loadRevokedTokens()
+        try await components.accounts.refreshRevokedTokens()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for service in components.housekeeping {
                 group.addTask { try await service.run() }

@@ -63,6 +63,7 @@ struct ServerComponents {
             HousekeepingService.refundRetrier(refunds: store, gateway: paymentGateway, metrics: metrics,
                                               ticks: schedule.refundRetry, logger: logger),
             HousekeepingService.paymentSweeper(settlement: settlement, ticks: schedule.paymentSweep, logger: logger),
+            HousekeepingService.revocationSync(accounts: accounts, ticks: schedule.revocationSync, logger: logger),
         ]
     }
 }

@@ -2,8 +2,9 @@ import GRDB
 
 /// The booking tables: accounts, seat holds, taken seats, bookings, tickets and idempotency keys.
 enum BookingSchema {
-    /// Adds migrations "v2-booking", "v3-owed-refunds", "v4-reviews-sessions-premium" and
-    /// "v5-claim-expiry-payment-intents" after the catalogue's; `CatalogueStore.migrator()` calls it.
+    /// Adds migrations "v2-booking", "v3-owed-refunds", "v4-reviews-sessions-premium",
+    /// "v5-claim-expiry-payment-intents" and "v6-revocation-times" after the catalogue's;
+    /// `CatalogueStore.migrator()` calls it.
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v2-booking") { db in
             try db.execute(sql: v2)
@@ -17,7 +18,18 @@ enum BookingSchema {
         migrator.registerMigration("v5-claim-expiry-payment-intents") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6-revocation-times") { db in
+            try db.execute(sql: v6)
+        }
     }
+
+    /// When each token was signed out, so a server can read the sign-outs since its last look
+    /// (those of other servers on the same database) instead of all of them. Older rows read as 0:
+    /// the first look, from 0, takes them in.
+    static let v6 = """
+        ALTER TABLE revoked_tokens ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX revoked_tokens_by_time ON revoked_tokens (revoked_at);
+        """
 
     /// A hold's claims carry its expiry, so a new hold takes over an expired claim in the statement
     /// that makes it (no reaper needed for correctness); and payment intents, written before a

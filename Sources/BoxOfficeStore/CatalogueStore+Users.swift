@@ -1,6 +1,20 @@
 import BoxOfficeCore
 import GRDB
 
+/// A token signed out before it expired: refused by every server until `expiresAt` (unix ms).
+public struct RevokedToken: Sendable, Hashable {
+    public var id: String
+    public var expiresAt: Int64
+    /// When it was signed out (unix ms), by the clock of the store that wrote it.
+    public var revokedAt: Int64
+
+    public init(id: String, expiresAt: Int64, revokedAt: Int64) {
+        self.id = id
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+    }
+}
+
 /// An account as stored: the password only as its salted slow hash.
 public struct UserRecord: Sendable, Hashable {
     public var id: Int64
@@ -54,15 +68,19 @@ extension CatalogueStore {
     public func revokeToken(id tokenID: String, userID: Int64, expiresAt: Int64, now: Int64) throws {
         try dbPool.write { db in
             try db.execute(sql: "DELETE FROM revoked_tokens WHERE expires_at <= ?", arguments: [now])
-            try db.execute(sql: "INSERT OR IGNORE INTO revoked_tokens (token_id, user_id, expires_at) VALUES (?, ?, ?)",
-                           arguments: [tokenID, userID, expiresAt])
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO revoked_tokens (token_id, user_id, expires_at, revoked_at) VALUES (?, ?, ?, ?)
+                """, arguments: [tokenID, userID, expiresAt, now])
         }
     }
 
-    /// The ids of signed-out tokens that have not expired at `now` (unix ms).
-    public func revokedTokenIDs(now: Int64) throws -> [String] {
+    /// The tokens signed out at or after `since` that have not expired at `now` (unix ms).
+    public func revokedTokens(since: Int64, now: Int64) throws -> [RevokedToken] {
         try dbPool.read { db in
-            try String.fetchAll(db, sql: "SELECT token_id FROM revoked_tokens WHERE expires_at > ?", arguments: [now])
+            try Row.fetchAll(db, sql: """
+                SELECT token_id, expires_at, revoked_at FROM revoked_tokens WHERE revoked_at >= ? AND expires_at > ?
+                """, arguments: [since, now])
+            .map { RevokedToken(id: $0[0], expiresAt: $0[1], revokedAt: $0[2]) }
         }
     }
 }

@@ -34,9 +34,12 @@ public struct TestServer: Sendable {
 
     /// Starts a server on port 0 over a copy of the demo catalogue, runs `body`, then shuts the
     /// server down gracefully and removes its files. With `database`, the server runs on that store
-    /// instead (the caller's, kept: a second server over it sees what the first one wrote).
+    /// instead (the caller's, kept: a second server over it sees what the first one wrote). With
+    /// `beside`, the server shares that running server's store, SQLite file or PostgreSQL database:
+    /// two nodes of one cluster.
     public static func withRunning<T: Sendable>(
         database: (store: CatalogueStore, path: String)? = nil,
+        beside other: TestServer? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         clock: any TimeSource = TestCatalogue.clock,
         paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
@@ -55,6 +58,11 @@ public struct TestServer: Sendable {
             // Tests call as fast as they can from loopback; the guard's own tests configure it untrusted.
             $0.trustedNetworks = try! TrustedNetworks(["127.0.0.0/8", "::1"])
             configure(&$0)
+        }
+        if let other {
+            return try await run(configuration: configuration, backend: other.postgres.map { .connected($0) } ?? .sqlite(other.store),
+                                 store: other.store, path: other.databasePath, postgres: other.postgres,
+                                 clock: clock, paymentGateway: paymentGateway, schedule: schedule, logger: logger, body)
         }
         if database == nil, TestPostgres.serverTestsUsePostgres {
             return try await TestPostgres.withDatabase { postgres, _ in

@@ -50,6 +50,33 @@ struct SessionCallTests {
         }
     }
 
+    @Test func aTokenSignedOutOnOneServerIsRefusedByAnotherOnTheSameDatabaseAfterItsNextRound() async throws {
+        let secret = Data((0..<32).map { UInt8($0) })
+        let sync = ManualTicks()
+        let schedule = HousekeepingSchedule(holdReaper: .manual(ManualTicks()), keyExpiry: .manual(ManualTicks()),
+                                            refundRetry: .manual(ManualTicks()), revocationSync: .manual(sync))
+        try await TestServer.withRunning(configure: { $0.signingSecret = secret }) { first, _ in
+            try await TestServer.withRunning(beside: first, configure: { $0.signingSecret = secret }, schedule: schedule) { second, _ in
+                let here = try await first.connect(), there = try await second.connect()
+                let token = try await here.signUp(.with { $0.email = "nodes@example.com"; $0.name = "N"; $0.password = "long enough" }).token
+                (here.authToken, there.authToken) = (token, token)
+                // One signing secret: the second server takes the first one's token.
+                #expect(try await there.whoAmI().email == "nodes@example.com")
+                _ = try await here.signOut()
+                #expect(try await here.send(.whoAmI(.init())).status.code == .unauthenticated)
+                await sync.runRound()
+                let refused = try await there.send(.whoAmI(.init()))
+                #expect(refused.status.code == .unauthenticated)
+                #expect(refused.status.message == "this token was signed out: sign in again")
+                // A round with nothing new keeps what it read.
+                await sync.runRound()
+                #expect(try await there.send(.whoAmI(.init())).status.code == .unauthenticated)
+                await here.close()
+                await there.close()
+            }
+        }
+    }
+
     @Test func aSignedOutTokenStaysRefusedAfterARestart() async throws {
         // Two servers over one database file, one after the other, with one signing secret.
         let secret = Data((0..<32).map { UInt8($0) })

@@ -15,7 +15,8 @@ import Testing
                 #expect(names.contains(name), "missing \(name)")
             }
             #expect(try CatalogueStore.migrator().appliedIdentifiers(db) == ["v1-catalogue", "v1-zip-codes", "v2-booking", "v3-owed-refunds",
-                                                                                 "v4-reviews-sessions-premium", "v5-claim-expiry-payment-intents"])
+                                                                                 "v4-reviews-sessions-premium", "v5-claim-expiry-payment-intents",
+                                                                                 "v6-revocation-times"])
             // The whole bundled directory, military rows included.
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM zip_codes") == 41_387)
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")

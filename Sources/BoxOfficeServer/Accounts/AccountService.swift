@@ -17,9 +17,22 @@ final class AccountService: Sendable {
     private let clock: any TimeSource
     // Verified against when the email is unknown, so both failures take as long.
     private let decoyHash: String
-    /// Ids of signed-out tokens, checked on every authenticated call without a database read. The
-    /// store keeps them for restarts; `loadRevokedTokens()` fills this at start.
-    private let revoked = Mutex<Set<String>>([])
+    /// Signed-out tokens, checked on every authenticated call without a database read. The store
+    /// keeps them for restarts and for the other servers on the same database;
+    /// `refreshRevokedTokens()` reads them in at start and every round after.
+    private let revoked = Mutex(Revocations())
+
+    /// The signed-out tokens this server refuses, and how far it has read the store's.
+    private struct Revocations {
+        /// Token id → when it would have expired anyway (unix ms): forgotten after that.
+        var expiries: [String: Int64] = [:]
+        /// The latest sign-out time read from the store, by the store's clock.
+        var newestRead: Int64?
+    }
+
+    /// How far before the latest sign-out already read each round reads again: a sign-out whose
+    /// transaction committed after a later one's (by this much at most) is still seen.
+    static let revocationOverlapMilliseconds: Int64 = 60_000
 
     init(store: any AccountStore, pool: BlockingPool, hasher: PasswordHasher, signer: TokenSigner, clock: any TimeSource) throws {
         self.store = store
@@ -68,7 +81,7 @@ final class AccountService: Sendable {
         let claims = try verifiedClaims(context.authToken)
         let now = clock.nowMilliseconds
         try await store.revokeToken(id: claims.id, userID: claims.userID, expiresAt: claims.expiresAtMilliseconds, now: now)
-        _ = revoked.withLock { $0.insert(claims.id) }
+        revoked.withLock { $0.expiries[claims.id] = claims.expiresAtMilliseconds }
         return .init()
     }
 
@@ -86,10 +99,19 @@ final class AccountService: Sendable {
         }
     }
 
-    /// Reads the signed-out tokens that have not expired, once at start.
-    func loadRevokedTokens() async throws {
-        let ids = try await store.revokedTokenIDs(now: clock.nowMilliseconds)
-        revoked.withLock { $0.formUnion(ids) }
+    /// Reads in the sign-outs this server has not seen (all of them at start; then those of the
+    /// other servers on the same database, each round) and forgets those past their expiry.
+    func refreshRevokedTokens() async throws {
+        let now = clock.nowMilliseconds
+        let since = revoked.withLock { $0.newestRead.map { $0 - Self.revocationOverlapMilliseconds } ?? 0 }
+        let tokens = try await store.revokedTokens(since: since, now: now)
+        revoked.withLock { revoked in
+            for token in tokens {
+                revoked.expiries[token.id] = token.expiresAt
+                revoked.newestRead = max(revoked.newestRead ?? token.revokedAt, token.revokedAt)
+            }
+            revoked.expiries = revoked.expiries.filter { $0.value > now }
+        }
     }
 
     /// The user a call's token names; UNAUTHENTICATED when it is missing, forged, expired or signed out.
@@ -106,7 +128,7 @@ final class AccountService: Sendable {
 
     private func verifiedClaims(_ token: String) throws(BoxOfficeError) -> TokenClaims {
         let claims = try signer.claims(of: token, nowMilliseconds: clock.nowMilliseconds)
-        guard !revoked.withLock({ $0.contains(claims.id) }) else {
+        guard revoked.withLock({ $0.expiries[claims.id] == nil }) else {
             throw BoxOfficeError(.unauthenticated, "this token was signed out: sign in again")
         }
         return claims

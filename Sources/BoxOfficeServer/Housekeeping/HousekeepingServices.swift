@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// round at every tick of its schedule and stops on graceful shutdown. A round that fails is logged
 /// and the next round tries again: housekeeping never takes the server down.
 struct HousekeepingService: Service {
-    /// For logs: "hold-reaper", "key-expiry", "refund-retrier", "payment-sweeper".
+    /// For logs: "hold-reaper", "key-expiry", "refund-retrier", "payment-sweeper", "revocation-sync".
     let name: String
     let ticks: HousekeepingTicks
     let logger: Logger
@@ -80,6 +80,14 @@ extension HousekeepingService {
                 ])
             }
             metrics.refundsOwed(left)
+        }
+    }
+
+    /// Reads the sign-outs of the other servers on the same database, so a token signed out on
+    /// one is refused by all within a round.
+    static func revocationSync(accounts: AccountService, ticks: HousekeepingTicks, logger: Logger) -> HousekeepingService {
+        HousekeepingService(name: "revocation-sync", ticks: ticks, logger: logger) {
+            try await accounts.refreshRevokedTokens()
         }
     }
 

@@ -39,21 +39,25 @@ public struct HousekeepingSchedule: Sendable {
     public var refundRetry: HousekeepingTicks
     /// Settles the payment intents purchases left behind.
     public var paymentSweep: HousekeepingTicks
+    /// Reads the tokens other servers on the same database signed out.
+    public var revocationSync: HousekeepingTicks
 
     public init(holdReaper: HousekeepingTicks, keyExpiry: HousekeepingTicks, refundRetry: HousekeepingTicks,
-                paymentSweep: HousekeepingTicks = .every(.seconds(60), startingNow: true)) {
+                paymentSweep: HousekeepingTicks = .every(.seconds(60), startingNow: true),
+                revocationSync: HousekeepingTicks = .every(.seconds(1))) {
         self.holdReaper = holdReaper
         self.keyExpiry = keyExpiry
         self.refundRetry = refundRetry
         self.paymentSweep = paymentSweep
+        self.revocationSync = revocationSync
     }
 
     /// Production's: the reaper every second, key expiry every minute, refund retries every 30
-    /// seconds, the payment sweeper at start and every minute.
+    /// seconds, the payment sweeper at start and every minute, other servers' sign-outs every second.
     public static var realTime: HousekeepingSchedule {
         HousekeepingSchedule(
             holdReaper: .every(.seconds(1)), keyExpiry: .every(.seconds(60)), refundRetry: .every(.seconds(30)),
-            paymentSweep: .every(.seconds(60), startingNow: true))
+            paymentSweep: .every(.seconds(60), startingNow: true), revocationSync: .every(.seconds(1)))
     }
 }
 

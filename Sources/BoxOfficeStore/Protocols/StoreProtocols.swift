@@ -34,8 +34,9 @@ public protocol AccountStore: Sendable {
     func user(id: Int64) async throws -> UserRecord?
     /// Remembers a signed-out token (by its id) until it would have expired (unix ms).
     func revokeToken(id: String, userID: Int64, expiresAt: Int64, now: Int64) async throws
-    /// Ids of the signed-out tokens not yet expired at `now` (unix ms).
-    func revokedTokenIDs(now: Int64) async throws -> [String]
+    /// The signed-out tokens not yet expired at `now`, signed out at or after `since` (unix ms, by
+    /// the store's clock: on PostgreSQL the database server's, so servers' clocks need not agree).
+    func revokedTokens(since: Int64, now: Int64) async throws -> [RevokedToken]
 }
 
 /// Ratings and reviews of movies: one per user per movie.

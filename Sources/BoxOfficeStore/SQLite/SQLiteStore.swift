@@ -58,7 +58,9 @@ public struct SQLiteStore: TicketStore {
         try await run { try $0.revokeToken(id: id, userID: userID, expiresAt: expiresAt, now: now) }
     }
 
-    public func revokedTokenIDs(now: Int64) async throws -> [String] { try await run { try $0.revokedTokenIDs(now: now) } }
+    public func revokedTokens(since: Int64, now: Int64) async throws -> [RevokedToken] {
+        try await run { try $0.revokedTokens(since: since, now: now) }
+    }
 
     // MARK: ReviewStore
 
