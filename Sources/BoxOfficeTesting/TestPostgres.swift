@@ -1,6 +1,6 @@
 import BoxOfficeCore
 public import BoxOfficePostgres
-import BoxOfficeStore
+public import BoxOfficeStore
 import Foundation
 public import Logging
 import PostgresNIO
@@ -85,6 +85,24 @@ public enum TestPostgres {
             try await client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)", logger: logger)
         }
         return try outcome.get()
+    }
+
+    /// Runs `body` with a store on a new database holding the catalogue of `source` (copied as
+    /// `boxofficed catalogue` copies one), then drops the database.
+    public static func withDatabase<T: Sendable>(
+        holding source: CatalogueStore,
+        logger: Logger = Logger(label: "boxoffice.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
+        _ body: (PostgresStore) async throws -> T
+    ) async throws -> T {
+        try await withEmptyDatabase(logger: logger) { url in
+            let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: 4), backgroundLogger: logger)
+            let running = Task { await client.run() }
+            defer { running.cancel() }
+            let store = PostgresStore(client: client, logger: logger)
+            try await store.prepare()
+            try await PostgresCatalogueLoader.load(from: source, into: store)
+            return try await body(store)
+        }
     }
 
     /// Ends every connection to `url`'s database from outside, as a database restart would.

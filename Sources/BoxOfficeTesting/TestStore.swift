@@ -23,4 +23,20 @@ public enum TestStore: String, Sendable, CaseIterable, CustomStringConvertible {
             return try await TestPostgres.withDatabase { store, _ in try await body(store) }
         }
     }
+
+    /// Runs `body` on a new store of this kind holding the catalogue `options` generate, removed
+    /// afterwards. The generator writes SQLite; PostgreSQL gets its catalogue copied from there.
+    public func withStore<T: Sendable>(generating options: CatalogueGenerator.Options,
+                                       _ body: (any TicketStore) async throws -> T) async throws -> T {
+        let directory = try TestCatalogue.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try CatalogueStore(path: directory.appendingPathComponent("generated.sqlite").path)
+        _ = try CatalogueGenerator(options: options).generate(into: database)
+        switch self {
+        case .sqlite:
+            return try await body(SQLiteStore(database: database, pool: BlockingPool(.singleton)))
+        case .postgres:
+            return try await TestPostgres.withDatabase(holding: database) { try await body($0) }
+        }
+    }
 }

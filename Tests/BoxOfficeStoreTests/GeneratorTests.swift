@@ -1,5 +1,6 @@
 import BoxOfficeCore
 @testable import BoxOfficeStore
+import BoxOfficeTesting
 import Foundation
 import GRDB
 import Testing
@@ -39,30 +40,35 @@ import Testing
         }
     }
 
-    @Test func demoHasAboutFiftyTheatresInNewYorkLosAngelesAndChicago() throws {
-        let store = Fixtures.demo
-        let summary = try store.summary()
-        #expect((40...60).contains(summary.theatres))
-        #expect((30...50).contains(summary.movies))
-        #expect(summary.firstDate == testStartDate)
-        #expect(summary.lastDate == testStartDate.adding(days: 6))
-        for (city, point) in [("New York", Coordinate(latitude: 40.7128, longitude: -74.0060)),
-                              ("Los Angeles", Coordinate(latitude: 34.0522, longitude: -118.2437)),
-                              ("Chicago", Coordinate(latitude: 41.8781, longitude: -87.6298))] {
-            let hits = try store.theatres(near: point, radiusMiles: 30, playing: nil, on: nil)
-            #expect(hits.count >= 5, "\(city) has \(hits.count) theatres")
+    /// The demo catalogue as each store answers for it (PostgreSQL's copied with COPY).
+    @Test(arguments: TestStore.available) func demoHasAboutFiftyTheatresInNewYorkLosAngelesAndChicago(_ kind: TestStore) async throws {
+        try await kind.withStore { store in
+            let summary = try await store.summary()
+            #expect((40...60).contains(summary.theatres))
+            #expect((30...50).contains(summary.movies))
+            #expect(summary.firstDate == TestCatalogue.startDate)
+            #expect(summary.lastDate == TestCatalogue.startDate.adding(days: 6))
+            for (city, point) in [("New York", Coordinate(latitude: 40.7128, longitude: -74.0060)),
+                                  ("Los Angeles", Coordinate(latitude: 34.0522, longitude: -118.2437)),
+                                  ("Chicago", Coordinate(latitude: 41.8781, longitude: -87.6298))] {
+                let hits = try await store.theatres(near: point, radiusMiles: 30, playing: nil, on: nil)
+                #expect(hits.count >= 5, "\(city) has \(hits.count) theatres")
+            }
+            let hits = try await store.theatres(near: Coordinate(latitude: 33.45, longitude: -112.07), radiusMiles: 40, playing: nil, on: nil)
+            #expect(hits.allSatisfy { $0.theatre.timeZone == "America/Phoenix" && $0.theatre.state == "AZ" })
+            #expect(Set(hits.map(\.theatre.name)).count == hits.count)
         }
-        let hits = try store.theatres(near: Coordinate(latitude: 33.45, longitude: -112.07), radiusMiles: 40, playing: nil, on: nil)
-        #expect(hits.allSatisfy { $0.theatre.timeZone == "America/Phoenix" && $0.theatre.state == "AZ" })
-        #expect(Set(hits.map(\.theatre.name)).count == hits.count)
     }
 
-    @Test func generatedScreensHaveValidLayoutsWithCompanionSeats() throws {
-        let store = Fixtures.demo
+    @Test(arguments: TestStore.available) func generatedScreensHaveValidLayoutsWithCompanionSeats(_ kind: TestStore) async throws {
+        try await kind.withStore { store in try await Self.checkScreens(of: store) }
+    }
+
+    private static func checkScreens(of store: any TicketStore) async throws {
         var formats = Set<ScreenFormat>()
-        for theatreID in Int64(1)...Int64(try store.summary().theatres) {
-            let theatre = try #require(try store.theatre(id: theatreID))
-            let screens = try store.screens(theatreID: theatreID)
+        for theatreID in Int64(1)...Int64(try await store.summary().theatres) {
+            let theatre = try #require(try await store.theatre(id: theatreID))
+            let screens = try await store.screens(theatreID: theatreID)
             #expect((4...16).contains(screens.count))
             #expect(screens.count == theatre.screenCount)
             #expect(screens.map(\.name) == (1...screens.count).map { "Auditorium \($0)" })
@@ -76,7 +82,7 @@ import Testing
                     let beside = layout.rows[seat.row].contains { $0.kind == .companion && abs($0.column - seat.column) == 1 }
                     #expect(beside, "\(theatre.name) \(screen.name) \(seat.label) has no companion seat beside it")
                 }
-                #expect(try store.screen(id: screen.id) == screen)
+                #expect(try await store.screen(id: screen.id) == screen)
             }
         }
         #expect(formats.contains(.standard) && formats.contains(.imax) && formats.contains(.threeD))

@@ -1,5 +1,6 @@
 import BoxOfficeCore
 import BoxOfficeStore
+import BoxOfficeTesting
 import Testing
 
 @Suite struct TimeZoneTests {
@@ -17,24 +18,29 @@ import Testing
         #expect(back.date == july && back.minutesAfterMidnight == sevenPM)
     }
 
-    @Test func showsOnADaylightSavingChangeDayKeepTheirWallClockTime() throws {
-        let store = try CatalogueStore(path: try temporaryDatabasePath())
+    /// On both stores: PostgreSQL gets the generated catalogue through COPY, and its instants and
+    /// local dates must come back as the generator wrote them.
+    @Test(arguments: TestStore.available) func showsOnADaylightSavingChangeDayKeepTheirWallClockTime(_ kind: TestStore) async throws {
         // 2025-03-09: clocks go forward in Denver, not in Phoenix.
         let start = LocalDate(year: 2025, month: 3, day: 8)
-        _ = try CatalogueGenerator(options: .init(theatres: 4, days: 3, seed: 9, startDate: start, metros: ["Denver", "Phoenix"]))
-            .generate(into: store)
-        for theatreID in Int64(1)...4 {
-            let theatre = try #require(try store.theatre(id: theatreID))
-            for day in 0..<3 {
-                let shows = try store.showtimes(theatreIDs: [theatreID], movieID: nil, on: start.adding(days: day))
-                #expect(!shows.isEmpty)
-                for show in shows {
-                    let local = try LocalTime().local(show.startsAt, in: theatre.timeZone)
-                    #expect(local.date == show.localDate)
-                    #expect((10 * 60 + 45...23 * 60).contains(local.minutesAfterMidnight))
-                    #expect(local.minutesAfterMidnight % 5 == 0)
+        let options = CatalogueGenerator.Options(theatres: 4, days: 3, seed: 9, startDate: start, metros: ["Denver", "Phoenix"])
+        try await kind.withStore(generating: options) { store in
+            var zones = Set<String>()
+            for theatreID in Int64(1)...4 {
+                let theatre = try #require(try await store.theatre(id: theatreID))
+                zones.insert(theatre.timeZone)
+                for day in 0..<3 {
+                    let shows = try await store.showtimes(theatreIDs: [theatreID], movieID: nil, on: start.adding(days: day))
+                    #expect(!shows.isEmpty)
+                    for show in shows {
+                        let local = try LocalTime().local(show.startsAt, in: theatre.timeZone)
+                        #expect(local.date == show.localDate)
+                        #expect((10 * 60 + 45...23 * 60).contains(local.minutesAfterMidnight))
+                        #expect(local.minutesAfterMidnight % 5 == 0)
+                    }
                 }
             }
+            #expect(zones == ["America/Denver", "America/Phoenix"])
         }
     }
 
