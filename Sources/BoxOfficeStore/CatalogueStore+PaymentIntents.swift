@@ -52,7 +52,7 @@ enum PaymentIntentRows {
             try insertRow(intent, in: db)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
             && (error.message ?? "").contains("idempotency_key") {
-            throw keyInUse(intent)
+            throw PaymentIntentKeyInUse.error(intent)
         }
     }
 
@@ -88,6 +88,4 @@ enum PaymentIntentRows {
             key: key.map { IdempotencyUse(key: $0, userID: row["user_id"], requestDigest: row["request_digest"], usedAt: createdAt) },
             createdAt: createdAt, settleAfter: row["settle_after"])
     }
-
-    static func keyInUse(_ intent: PaymentIntent) -> BoxOfficeError { PaymentIntentKeyInUse.error(intent) }
 }
