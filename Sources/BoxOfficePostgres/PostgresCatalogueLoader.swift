@@ -9,10 +9,15 @@ import PostgresNIO
 public enum PostgresCatalogueLoader {
     /// Copies the catalogue tables of `source` into `store`'s database, whose catalogue must be empty.
     /// Returns the rows copied per table.
+    ///
+    /// Not under the store's 5-second deadline for a call: the whole country is millions of rows
+    /// and takes a minute or more. An hour is there only so that a database that stopped answering
+    /// does not hold the load forever.
     @discardableResult
-    public static func load(from source: CatalogueStore, into store: PostgresStore) async throws -> [CatalogueTable: Int] {
+    public static func load(from source: CatalogueStore, into store: PostgresStore,
+                            deadline: Duration = .seconds(3600)) async throws -> [CatalogueTable: Int] {
         let logger = store.logger
-        return try await store.transaction { connection in
+        return try await store.transaction(deadline: deadline) { connection in
             var copied: [CatalogueTable: Int] = [:]
             for table in CatalogueTable.allCases {
                 copied[table] = try await copy(table, from: source, on: connection, logger: logger)
