@@ -95,6 +95,9 @@ public final class BoxOfficeConnection: Sendable {
         set { token.withLock { $0 = newValue } }
     }
 
+    /// Whether the connection is still open (a server that closed it or died is seen on the next read).
+    public var isOpen: Bool { channel.isActive }
+
     /// Closes the connection; calls still waiting fail with UNAVAILABLE.
     public func close() async {
         try? await channel.close()
@@ -116,7 +119,13 @@ public final class BoxOfficeConnection: Sendable {
         }
         let promise = channel.eventLoop.makePromise(of: Boxoffice_V1_Response.self)
         let outgoing = OutgoingCall(request: request, response: promise, timeout: TimeAmount(timeout))
-        channel.write(outgoing, promise: nil)  // the handler coalesces flushes
+        // On a connection the server has already closed, the write never reaches the handler that
+        // would answer or time out the call: fail it here, or the caller waits forever.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { _ in
+            promise.fail(BoxOfficeError(.unavailable, "the connection to the server closed"))
+        }
+        channel.write(outgoing, promise: written)  // the handler coalesces flushes
         // A cancelled caller is answered CANCELLED at once instead of waiting out its deadline;
         // the cancellation reaches the handler after the write, on the same event loop.
         let channel = self.channel
