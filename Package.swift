@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "BoxOfficeBooking", targets: ["BoxOfficeBooking"]),
         .library(name: "BoxOfficeStore", targets: ["BoxOfficeStore"]),
         .library(name: "BoxOfficeCore", targets: ["BoxOfficeCore"]),
+        .library(name: "BoxOfficeCluster", targets: ["BoxOfficeCluster"]),
         .library(name: "BoxOfficeTesting", targets: ["BoxOfficeTesting"]),
     ],
     dependencies: [
@@ -103,11 +104,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A cluster's bookkeeping: which node owns a showtime (rendezvous hashing over the live
+        // nodes) and this node's heartbeat and view of the others, through the `nodes` table.
+        .target(
+            name: "BoxOfficeCluster",
+            dependencies: ["BoxOfficeCore", "BoxOfficeStore"],
+            swiftSettings: strict
+        ),
         // The server: pipeline, dispatcher, handlers, cache; a ServiceLifecycle `Service`.
         .target(
             name: "BoxOfficeServer",
             dependencies: [
                 "BoxOfficeCore", "BoxOfficeProto", "BoxOfficeWire", "BoxOfficeStore", "BoxOfficeGuard", "BoxOfficeBooking",
+                "BoxOfficeCluster", "BoxOfficeClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -198,6 +207,14 @@ let package = Package(
         ),
 
         .testTarget(name: "BoxOfficeCoreTests", dependencies: ["BoxOfficeCore"]),
+        // The rendezvous hash alone; membership and calls across nodes on the test PostgreSQL.
+        .testTarget(
+            name: "BoxOfficeClusterTests",
+            dependencies: [
+                "BoxOfficeCluster", "BoxOfficeStore", "BoxOfficeCore", "BoxOfficeTesting", "BoxOfficeClient", "BoxOfficeServer",
+                "BoxOfficeProto", "BoxOfficeGuard", "BoxOfficeBooking",
+            ]
+        ),
         .testTarget(
             name: "BoxOfficeWireTests",
             dependencies: [

@@ -114,7 +114,7 @@ extension SeatAllocator {
     }
 
     /// Drops showtimes from memory with their holds' index entries; their next use reads the store.
-    private func forget(_ showtimeIDs: Set<Int64>) {
+    func forget(_ showtimeIDs: Set<Int64>) {
         for id in showtimeIDs {
             guard let show = shows.removeValue(forKey: id) else { continue }
             for holdID in show.holds.holds.keys where holdShowtime[holdID] == id { holdShowtime[holdID] = nil }

@@ -27,18 +27,27 @@ public actor SeatAllocator: SeatAvailability {
     var holdShowtime: [String: Int64] = [:]
     var pending = PendingBatch()
     var isWriting = false
+    /// Counts `forget(where:)` calls: a store read begun before one may predate what another
+    /// node decided meanwhile, so it is dropped rather than stored.
+    var forgettings = 0
     /// Transactions and requests written so far.
     public internal(set) var statistics = AllocatorStatistics()
 
     /// Told each committed batch's request count and how long its transaction took (for metrics).
     let onCommit: @Sendable (Int, Duration) -> Void
+    /// The showtimes whose seats this allocator decides: all of them on a server of its own; in a
+    /// cluster, the ones this node owns now. Housekeeping (ending expired holds) keeps to these;
+    /// other showtimes may be in memory only to be read, until the next heartbeat round drops them.
+    public nonisolated let decides: @Sendable (Int64) -> Bool
 
     /// An allocator over `ledger`, deciding at `clock`'s now.
     public init(ledger: any SeatLedger, clock: any TimeSource, holdDuration: Duration = .seconds(300),
+                decides: @escaping @Sendable (Int64) -> Bool = { _ in true },
                 onCommit: @escaping @Sendable (Int, Duration) -> Void = { _, _ in }) {
         self.ledger = ledger
         self.clock = clock
         self.holdDuration = holdDuration
+        self.decides = decides
         self.onCommit = onCommit
     }
 
@@ -150,9 +159,9 @@ public actor SeatAllocator: SeatAvailability {
         // Holds left live in the store by an earlier process belong to showtimes not in memory yet:
         // loading those showtimes puts the holds in their books, and the sweep below ends them.
         let stale = try await ledger.showtimesWithExpiredHolds(now: instant, limit: 200)
-        for showtimeID in stale where shows[showtimeID] == nil { _ = try await loadedShow(showtimeID) }
+        for showtimeID in stale where shows[showtimeID] == nil && decides(showtimeID) { _ = try await loadedShow(showtimeID) }
         var reaped: [ExpiredHold] = []
-        for (id, show) in shows {
+        for (id, show) in shows where decides(id) {
             guard let next = show.holds.nextExpiry, next <= instant else { continue }
             willChange(show)
             var changed = show
@@ -248,15 +257,36 @@ public actor SeatAllocator: SeatAvailability {
     /// showtimes costs one round trip, not one per showtime queued behind every other request's.
     /// Showtimes the store does not have are left out.
     func loadShows(_ showtimeIDs: [Int64]) async throws {
-        let missing = showtimeIDs.filter { shows[$0] == nil }
-        guard !missing.isEmpty else { return }
-        let stored = try await ledger.seats(ofShowtimes: missing)
+        var stored: [Int64: StoredShowtimeSeats]
+        repeat {
+            let missing = showtimeIDs.filter { shows[$0] == nil }
+            guard !missing.isEmpty else { return }
+            let generation = forgettings
+            stored = try await ledger.seats(ofShowtimes: missing)
+            // Memory dropped while this read was out (owners changed) may be older than the read
+            // shows: read again rather than keep a copy from before the other node's decisions.
+            if forgettings == generation { break }
+        } while true
         for (showtimeID, seats) in stored where shows[showtimeID] == nil {
             let show = ShowSeats(showtimeID: showtimeID, stored: seats)
             shows[showtimeID] = show
             for id in show.holds.holds.keys { holdShowtime[id] = showtimeID }
         }
     }
+
+    /// Drops from memory every showtime `drop` names, so its next use reads the store: in a
+    /// cluster, the showtimes this node no longer owns (another node decides their seats now, and
+    /// this memory would go stale), every heartbeat round.
+    public func forget(where drop: @Sendable (Int64) -> Bool) {
+        forgettings += 1
+        forget(Set(shows.keys.filter(drop)))
+    }
+
+    /// Showtimes in memory now.
+    public var showtimesInMemory: Int { shows.count }
+
+    /// The showtime of a hold in memory, without reading the store.
+    public func showtime(ofHold holdID: String) -> Int64? { holdShowtime[holdID] }
 
     /// `userID`'s hold and its showtime, if it blocks seats at `instant`. Someone else's hold is "not
     /// found"; the owner's ended hold is FAILED_PRECONDITION saying how it ended.

@@ -18,6 +18,7 @@ enum PostgresSchema {
         Migration(version: 1, name: "catalogue, bookings, reviews, sessions", sql: v1),
         Migration(version: 2, name: "payment intents", sql: v2),
         Migration(version: 3, name: "revocation times", sql: v3),
+        Migration(version: 4, name: "cluster nodes", sql: v4),
     ]
 
     static var newestVersion: Int { migrations.map(\.version).max() ?? 0 }
@@ -271,5 +272,15 @@ enum PostgresSchema {
     static let v3 = """
         ALTER TABLE revoked_tokens ADD COLUMN revoked_at bigint NOT NULL DEFAULT 0;
         CREATE INDEX revoked_tokens_by_time ON revoked_tokens (revoked_at);
+        """
+
+    /// The nodes of a cluster and their last heartbeat (the database server's clock, unix ms):
+    /// each node reads the live ones to know which showtimes it owns.
+    static let v4 = """
+        CREATE TABLE nodes (
+            id text PRIMARY KEY CHECK (id <> ''),
+            peer_address text NOT NULL CHECK (peer_address <> ''),
+            heartbeat_at bigint NOT NULL
+        );
         """
 }

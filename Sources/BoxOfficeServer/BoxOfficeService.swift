@@ -133,22 +133,38 @@ public final class BoxOfficeService: Service {
         let localTime = try LocalTime(preloading: try await store.timeZoneNames())
         let components = try ServerComponents(
             configuration: configuration, store: store, pool: pool, localTime: localTime, clock: clock,
-            paymentGateway: paymentGateway, schedule: schedule, metrics: metrics, logger: logger)
+            paymentGateway: paymentGateway, schedule: schedule, metrics: metrics, group: group, logger: logger)
         // Tokens signed out before a restart stay refused after it.
         try await components.accounts.refreshRevokedTokens()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for service in components.housekeeping {
                 group.addTask { try await service.run() }
             }
+            // Beats until the server has drained its calls (it is cancelled below), not only
+            // until the graceful shutdown begins: see ClusterHeartbeat.
+            if let heartbeat = components.cluster?.heartbeat {
+                group.addTask { await heartbeat.run() }
+            }
             do {
                 try await accept(components)
             } catch {
                 group.cancelAll()
+                try? await leaveCluster(components)
                 throw error
             }
             group.cancelAll()
             try await group.waitForAll()
         }
+        try await leaveCluster(components)
+    }
+
+    /// Takes a node out of the cluster once it has stopped serving, so the others take over its
+    /// showtimes at their next heartbeat rather than after the liveness window.
+    private func leaveCluster(_ components: ServerComponents) async throws {
+        guard let cluster = components.cluster else { return }
+        await cluster.forwarder.closeAll()
+        try await cluster.membership.leave()
+        logger.info("left the cluster", metadata: ["boxoffice.node": "\(cluster.membership.nodeID)"])
     }
 
     private func accept(_ components: ServerComponents) async throws {
@@ -172,11 +188,22 @@ public final class BoxOfficeService: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let decoder = FrameDecoder(maxFrameLength: configuration.maxFrameLength)
+                    let client = ClientAddress(channel.remoteAddress)
+                    // From a trusted load balancer the PROXY header is required and names the
+                    // client; from anywhere else no header is read, as anyone could forge one.
+                    if configuration.trustedProxies.contains(channel.remoteAddress) {
+                        try channel.pipeline.syncOperations.addHandler(ProxyHeaderHandler(clientAddress: client) { reason in
+                            metrics.proxyHeaderRejected()
+                            logger.notice("closed a proxied connection without a valid PROXY header", metadata: [
+                                "boxoffice.peer": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")", "boxoffice.reason": "\(reason)",
+                            ])
+                        })
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
-                        ConnectionGate(limiter: connections, metrics: metrics, logger: logger),
+                        ConnectionGate(limiter: connections, metrics: metrics, client: client, logger: logger),
                         ByteToMessageHandler(decoder, maximumBufferSize: configuration.maxFrameLength + FrameDecoder.headerLength + 65_536),
                         IdleStateHandler(allTimeout: TimeAmount(configuration.idleTimeout)),
-                        RPCConnectionHandler(dispatcher: dispatcher, configuration: configuration, logger: logger),
+                        RPCConnectionHandler(dispatcher: dispatcher, configuration: configuration, client: client, logger: logger),
                     ])
                 }
             }
@@ -186,6 +213,27 @@ public final class BoxOfficeService: Service {
         guard let address = channel.localAddress else {
             throw ChannelError.unknownLocalAddress
         }
+        // A node joins the cluster before it is reachable: it listens to its peers, writes its
+        // first heartbeat and knows its showtimes, then tells the world it is ready.
+        var peerChannel: (any Channel)?
+        if let cluster = components.cluster, let settings = configuration.cluster {
+            do {
+                let peers = try await bindPeerListener(components, settings: settings, quiescing: quiescing)
+                peerChannel = peers
+                let port = peers.localAddress?.port ?? settings.peerPort
+                cluster.membership.advertise(peerAddress: settings.advertisedPeerAddress ?? Self.hostPort(settings.peerHost, port))
+                try await cluster.heartbeat.round()
+                logger.info("joined the cluster", metadata: [
+                    "boxoffice.node": "\(settings.nodeID)", "boxoffice.peer_address": "\(peers.localAddress.map { "\($0)" } ?? "?")",
+                    "boxoffice.nodes": "\(cluster.membership.view?.nodes.map(\.id).joined(separator: ",") ?? "")",
+                ])
+            } catch {
+                channel.close(promise: nil)
+                peerChannel?.close(promise: nil)
+                throw error
+            }
+        }
+        defer { peerChannel?.close(promise: nil) }
         boundAddressPromise.succeed(address)
         logger.info("listening", metadata: ["boxoffice.address": "\(address)"])
         let metricsChannel = try await startMetricsEndpoint()
@@ -220,4 +268,43 @@ public final class BoxOfficeService: Service {
     }
 
     private struct GracePeriodElapsed: Error {}
+
+    /// The listener other nodes forward seat calls to: only addresses in `trustedPeers`, and no
+    /// guard (the node the client reached admitted the call).
+    private func bindPeerListener(_ components: ServerComponents, settings: ClusterSettings,
+                                  quiescing: ServerQuiescingHelper) async throws -> any Channel {
+        let dispatcher = components.dispatcher
+        let configuration = self.configuration
+        let logger = self.logger
+        do {
+            return try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                    }
+                }
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers([
+                            PeerGate(trusted: settings.trustedPeers, logger: logger),
+                            ByteToMessageHandler(FrameDecoder(maxFrameLength: configuration.maxFrameLength)),
+                            RPCConnectionHandler(dispatcher: dispatcher, configuration: configuration, origin: .peer, logger: logger),
+                        ])
+                    }
+                }
+                .bind(host: settings.peerHost, port: settings.peerPort)
+                .get()
+        } catch {
+            throw BoxOfficeError(.failedPrecondition,
+                                 "cannot listen for peers on \(Self.hostPort(settings.peerHost, settings.peerPort)): \(error)")
+        }
+    }
+
+    /// `host:port`, with an IPv6 host in brackets.
+    static func hostPort(_ host: String, _ port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
 }

@@ -52,12 +52,19 @@ public struct ServerConfiguration: Sendable {
     public var maxTrackedClients = 1_000_000
     /// Addresses exempt from rate limits, the bot guard and the per-address connection cap.
     public var trustedNetworks = TrustedNetworks()
+    /// Load balancers (HAProxy) whose connections start with a PROXY protocol header (v1 or v2)
+    /// naming the real client: from these addresses the header is required, and a connection
+    /// without a valid one is closed; from any other address none is read (it could be forged).
+    public var trustedProxies = TrustedNetworks()
     /// Connections open at once, in all.
     public var maxConnections = 10_000
     /// Connections open at once from one address (IPv6: one /64).
     public var maxConnectionsPerAddress = 64
     /// Port of the Prometheus `GET /metrics` endpoint (0 picks a free one); nil serves none.
     public var metricsPort: Int?
+
+    /// Set to run as one node of a cluster (PostgreSQL only); nil runs alone, deciding every showtime.
+    public var cluster: ClusterSettings?
 
     /// How long a bearer token is good for.
     public var tokenLifetime: Duration = .seconds(24 * 3600)

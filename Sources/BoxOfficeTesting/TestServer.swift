@@ -23,6 +23,17 @@ public struct TestServer: Sendable {
     public let postgres: PostgresStore?
     /// The port of `GET /metrics`, when the configuration asked for one.
     public let metricsPort: Int?
+    /// The server's figures.
+    public let metrics: ServerMetrics
+
+    /// A counter's or gauge's value as `GET /metrics` would show it (the sample without labels).
+    public func metric(_ name: String) -> Double? {
+        let text = String(decoding: metrics.exposition(), as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.dropFirst(name.count + 1))
+        }
+        return nil
+    }
 
     /// The server's store through the store protocols, whichever database it runs on.
     public var ticketStore: any TicketStore { postgres ?? SQLiteStore(database: store, pool: BlockingPool(.singleton)) }
@@ -36,10 +47,12 @@ public struct TestServer: Sendable {
     /// server down gracefully and removes its files. With `database`, the server runs on that store
     /// instead (the caller's, kept: a second server over it sees what the first one wrote). With
     /// `beside`, the server shares that running server's store, SQLite file or PostgreSQL database:
-    /// two nodes of one cluster.
+    /// two nodes of one cluster. With `onPostgres`, the server runs on a fresh PostgreSQL database
+    /// whatever BOXOFFICE_TEST_STORE says (a cluster needs one).
     public static func withRunning<T: Sendable>(
         database: (store: CatalogueStore, path: String)? = nil,
         beside other: TestServer? = nil,
+        onPostgres: Bool = false,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         clock: any TimeSource = TestCatalogue.clock,
         paymentGateway: any PaymentGateway = SimulatedPaymentProcessor(),
@@ -64,7 +77,7 @@ public struct TestServer: Sendable {
                                  store: other.store, path: other.databasePath, postgres: other.postgres,
                                  clock: clock, paymentGateway: paymentGateway, schedule: schedule, logger: logger, body)
         }
-        if database == nil, TestPostgres.serverTestsUsePostgres {
+        if database == nil, onPostgres || TestPostgres.serverTestsUsePostgres {
             return try await TestPostgres.withDatabase { postgres, _ in
                 try await run(configuration: configuration, backend: .connected(postgres), store: store, path: path, postgres: postgres,
                               clock: clock, paymentGateway: paymentGateway, schedule: schedule, logger: logger, body)
@@ -88,7 +101,7 @@ public struct TestServer: Sendable {
                 let address = try await server.boundAddress()
                 let metrics = try await server.metricsAddress()
                 let running = TestServer(host: "127.0.0.1", port: address.port!, databasePath: path, store: store,
-                                         postgres: postgres, metricsPort: metrics?.port)
+                                         postgres: postgres, metricsPort: metrics?.port, metrics: server.metrics)
                 let value = try await body(running, services)
                 await services.triggerGracefulShutdown()
                 try await group.waitForAll()

@@ -37,6 +37,13 @@ struct GuardOptions: ParsableArguments {
         valueName: "cidr"))
     var trusted: [String] = []
 
+    @Option(help: ArgumentHelp("""
+        A load balancer's address range, e.g. 127.0.0.10/32: connections from it must begin with a PROXY protocol header \
+        (v1 or v2, as HAProxy's send-proxy-v2 sends) naming the real client, whom limits, caps and logs then see; one \
+        without a valid header is closed. Connections from elsewhere are read without one. Repeatable.
+        """, valueName: "cidr"))
+    var trustedProxies: [String] = []
+
     @Option(help: "Connections open at once, in all; more are answered RESOURCE_EXHAUSTED and closed.")
     var maxConnections = defaults.maxConnections
 
@@ -80,6 +87,7 @@ struct GuardOptions: ParsableArguments {
     func validate() throws {
         _ = try rateLimitPolicy()
         _ = try trustedNetworks()
+        _ = try proxies()
         guard maxTrackedClients > 0, maxConnections > 0, maxConnectionsPerAddress > 0, botCooldown > 0, botThreshold > 0,
               botScrapeShowtimes > 0, botSweepHolds > 0, botAccountsPerAddress > 0,
               (0...1).contains(botAbandonRatio), botMetronomeVariation >= 0
@@ -93,6 +101,7 @@ struct GuardOptions: ParsableArguments {
         configuration.botPolicy = noBotGuard ? nil : botPolicy
         configuration.maxTrackedClients = maxTrackedClients
         configuration.trustedNetworks = try trustedNetworks()
+        configuration.trustedProxies = try proxies()
         configuration.maxConnections = maxConnections
         configuration.maxConnectionsPerAddress = maxConnectionsPerAddress
         configuration.metricsPort = metricsPort
@@ -124,6 +133,14 @@ struct GuardOptions: ParsableArguments {
             throw ValidationError(error.message)
         }
         return policy
+    }
+
+    private func proxies() throws -> TrustedNetworks {
+        do {
+            return try TrustedNetworks(trustedProxies)
+        } catch {
+            throw ValidationError("--trusted-proxies: \(error.message)")
+        }
     }
 
     private func trustedNetworks() throws -> TrustedNetworks {

@@ -100,13 +100,18 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Guard and metrics")
     var guardOptions: GuardOptions
 
+    @OptionGroup(title: "Cluster (several nodes on one PostgreSQL database)")
+    var clusterOptions: ClusterOptions
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard maxFrameBytes >= 64 else { throw ValidationError("--max-frame-bytes must be at least 64") }
         guard defaultDeadlineMs > 0, maxDeadlineMs >= defaultDeadlineMs else {
             throw ValidationError("--default-deadline-ms must be positive and at most --max-deadline-ms")
         }
-        _ = try DatabaseChoice(database)
+        if clusterOptions.nodeID != nil, case .sqlite = try DatabaseChoice(database) {
+            throw ValidationError("--node-id needs --database postgres://…: the nodes of a cluster share one PostgreSQL database")
+        }
         guard holdSeconds > 0, idleTimeout > 0, shutdownGrace >= 0, maxCallsInFlight > 0, threads > 0, databaseThreads > 0, databaseConnections > 0,
               cacheEntries > 0, cacheTtl >= 0, convenienceFeeCents >= 0, passwordHashRounds >= 1_000,
               settlePaymentsAfter > 0
@@ -183,6 +188,7 @@ struct ServeCommand: AsyncParsableCommand {
             $0.passwordHashRounds = passwordHashRounds
         }
         try guardOptions.apply(to: &configuration)
+        configuration.cluster = try clusterOptions.settings()
         let server = BoxOfficeService(configuration: configuration, store: backend, paymentGateway: processor,
                                       preparation: postgres?.prepare, logger: logger)
         let services = ServiceGroup(configuration: .init(

@@ -38,7 +38,8 @@ struct DispatcherFixture: Sendable {
         dispatcher = try ServerComponents(
             configuration: configuration, store: SQLiteStore(database: store, pool: pool), pool: pool,
             localTime: LocalTime(preloading: store.timeZoneNames()), clock: TestCatalogue.clock,
-            paymentGateway: SimulatedPaymentProcessor(), schedule: .realTime, metrics: metrics, logger: logger
+            paymentGateway: SimulatedPaymentProcessor(), schedule: .realTime, metrics: metrics,
+            group: MultiThreadedEventLoopGroup.singleton, logger: logger
         ).dispatcher
     }
 

@@ -18,18 +18,22 @@ final class ConnectionGate: ChannelDuplexHandler {
     private let limiter: ConnectionLimiter
     private let metrics: ServerMetrics
     private let logger: Logger
+    private let client: ClientAddress
     private var counted = false
     /// Kept from activation: a closed channel may no longer know its peer.
     private var address: SocketAddress?
 
-    init(limiter: ConnectionLimiter, metrics: ServerMetrics, logger: Logger) {
+    /// - Parameter client: the connection's client, read at activation: the socket's peer, or
+    ///   behind a trusted proxy the client its PROXY header named.
+    init(limiter: ConnectionLimiter, metrics: ServerMetrics, client: ClientAddress, logger: Logger) {
         self.limiter = limiter
         self.metrics = metrics
+        self.client = client
         self.logger = logger
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let address = context.channel.remoteAddress
+        let address = client.value ?? context.channel.remoteAddress
         self.address = address
         if let refusal = limiter.open(from: address) {
             metrics.connectionRefused()

@@ -23,6 +23,9 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     private let dispatcher: Dispatcher
     private let configuration: ServerConfiguration
+    private let origin: CallOrigin
+    /// The client: the socket's peer, or the one a trusted proxy's header named (known once active).
+    private let client: ClientAddress?
     private var logger: Logger
 
     private var context: ChannelHandlerContext?
@@ -30,9 +33,12 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private typealias Machine = ConnectionStateMachine<InFlightCall>
     private var machine: Machine
 
-    init(dispatcher: Dispatcher, configuration: ServerConfiguration, logger: Logger) {
+    init(dispatcher: Dispatcher, configuration: ServerConfiguration, origin: CallOrigin = .client, client: ClientAddress? = nil,
+         logger: Logger) {
         self.dispatcher = dispatcher
         self.configuration = configuration
+        self.origin = origin
+        self.client = client
         self.logger = logger
         self.machine = Machine(maxCallsInFlight: configuration.maxCallsInFlightPerConnection)
     }
@@ -41,6 +47,12 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         self.context = context
         self.executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
         logger[metadataKey: "boxoffice.peer"] = "\(context.channel.remoteAddress.map { "\($0)" } ?? "unknown")"
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        // Behind a trusted proxy the client is known only now.
+        if let address = client?.value { logger[metadataKey: "boxoffice.peer"] = "\(address)" }
+        context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -102,12 +114,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         let budget = deadlineBudget(requestedMilliseconds: request.deadlineMs)
         let callContext = CallContext(
             callID: request.callID,
-            remoteAddress: context.channel.remoteAddress,
+            remoteAddress: client?.value ?? context.channel.remoteAddress,
             authToken: request.authToken,
             userID: nil,
             idempotencyKey: request.idempotencyKey,
             deadline: .now() + budget,
-            logger: logger
+            logger: logger,
+            origin: origin
         )
         let loop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: loop)

@@ -16,4 +16,15 @@ public struct CallContext: Sendable {
     /// When the call must be answered by.
     public var deadline: NIODeadline
     public var logger: Logger
+    /// Whether a client sent the call, or another node of the cluster forwarded it.
+    public var origin: CallOrigin = .client
+}
+
+/// Where a call came from.
+public enum CallOrigin: Sendable {
+    /// A client connected to this server (directly or through the load balancer).
+    case client
+    /// Another node of the cluster, on the peer listener: the node the client reached, passing on
+    /// a seat call for a showtime this node owns. Its guard already admitted the call.
+    case peer
 }

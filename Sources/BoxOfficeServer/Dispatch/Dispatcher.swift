@@ -16,9 +16,12 @@ final class Dispatcher: Sendable {
     private let reviews: ReviewService
     private let callGuard: CallGuard
     private let metrics: ServerMetrics
+    /// In a cluster: which node answers a seat call, and the way to it.
+    private let cluster: (router: ShowtimeRouter, forwarder: PeerForwarder)?
 
     init(search: SearchService, info: InfoService, accounts: AccountService, holds: HoldService,
-         purchases: PurchaseService, bookings: BookingService, reviews: ReviewService, callGuard: CallGuard, metrics: ServerMetrics) {
+         purchases: PurchaseService, bookings: BookingService, reviews: ReviewService, callGuard: CallGuard, metrics: ServerMetrics,
+         cluster: (router: ShowtimeRouter, forwarder: PeerForwarder)? = nil) {
         self.search = search
         self.info = info
         self.accounts = accounts
@@ -28,6 +31,7 @@ final class Dispatcher: Sendable {
         self.reviews = reviews
         self.callGuard = callGuard
         self.metrics = metrics
+        self.cluster = cluster
     }
 
     func handle(_ request: Boxoffice_V1_Request, context: CallContext) async -> Boxoffice_V1_Response {
@@ -48,7 +52,8 @@ final class Dispatcher: Sendable {
         }
         var context = context
         context.userID = accounts.verifiedUser(context.authToken)
-        let client = callGuard.client(userID: context.userID, address: context.remoteAddress)
+        // A forwarded call was admitted by the guard of the node its client reached.
+        let client = context.origin == .peer ? nil : callGuard.client(userID: context.userID, address: context.remoteAddress)
         if let client {
             do {
                 try callGuard.admit(client, call.callClass)
@@ -56,7 +61,7 @@ final class Dispatcher: Sendable {
                 return .failure(callID: request.callID, error)
             }
         }
-        let response = await dispatch(call, request: request, context: context)
+        let response = await routed(call, request: request, context: context)
         if let client, let evidence = Self.evidence(of: call, answer: response) {
             callGuard.observe(evidence, for: client)
         }
@@ -74,6 +79,27 @@ final class Dispatcher: Sendable {
             .signIn(userID: session.userID)
         default:
             nil
+        }
+    }
+
+    /// Answered here, or by the node of the cluster that owns the call's showtime.
+    private func routed(_ call: Boxoffice_V1_Request.OneOf_Call, request: Boxoffice_V1_Request,
+                        context: CallContext) async -> Boxoffice_V1_Response {
+        guard let cluster else { return await dispatch(call, request: request, context: context) }
+        let route: ShowtimeRouter.Route
+        do {
+            route = try await cluster.router.route(call, origin: context.origin)
+        } catch {
+            return Self.failure(error, of: call, callID: request.callID, context: context)
+        }
+        switch route {
+        case .here:
+            return await dispatch(call, request: request, context: context)
+        case .forward(let owner):
+            metrics.callForwarded()
+            return await cluster.forwarder.forward(request, to: owner, context: context)
+        case .unavailable(let error):
+            return .failure(callID: request.callID, error)
         }
     }
 
@@ -127,11 +153,21 @@ final class Dispatcher: Sendable {
                 result = .listReviews(try await reviews.listReviews(message))
             }
             return .success(callID: callID, result)
-        } catch let error as BoxOfficeError {
-            return .failure(callID: callID, error)
-        } catch is CancellationError {
-            return .failure(callID: callID, BoxOfficeError(.cancelled, "the call was cancelled"))
         } catch {
+            return Self.failure(error, of: call, callID: callID, context: context)
+        }
+    }
+
+    /// What a thrown error tells the client: our own errors as they are, anything else INTERNAL
+    /// without its details (logged here).
+    private static func failure(_ error: any Error, of call: Boxoffice_V1_Request.OneOf_Call, callID: UInt64,
+                                context: CallContext) -> Boxoffice_V1_Response {
+        switch error {
+        case let error as BoxOfficeError:
+            return .failure(callID: callID, error)
+        case is CancellationError:
+            return .failure(callID: callID, BoxOfficeError(.cancelled, "the call was cancelled"))
+        default:
             context.logger.error("call failed", metadata: ["boxoffice.call": "\(call.name)", "error": "\(error)"])
             return .failure(callID: callID, .internalError("the server could not complete \(call.name)"))
         }

@@ -41,23 +41,29 @@ public struct HousekeepingSchedule: Sendable {
     public var paymentSweep: HousekeepingTicks
     /// Reads the tokens other servers on the same database signed out.
     public var revocationSync: HousekeepingTicks
+    /// In a cluster: the node's heartbeat, its view of the live nodes, and its memory kept to its own showtimes.
+    public var clusterHeartbeat: HousekeepingTicks
 
     public init(holdReaper: HousekeepingTicks, keyExpiry: HousekeepingTicks, refundRetry: HousekeepingTicks,
                 paymentSweep: HousekeepingTicks = .every(.seconds(60), startingNow: true),
-                revocationSync: HousekeepingTicks = .every(.seconds(1))) {
+                revocationSync: HousekeepingTicks = .every(.seconds(1)),
+                clusterHeartbeat: HousekeepingTicks = .every(.seconds(1))) {
         self.holdReaper = holdReaper
         self.keyExpiry = keyExpiry
         self.refundRetry = refundRetry
         self.paymentSweep = paymentSweep
         self.revocationSync = revocationSync
+        self.clusterHeartbeat = clusterHeartbeat
     }
 
     /// Production's: the reaper every second, key expiry every minute, refund retries every 30
-    /// seconds, the payment sweeper at start and every minute, other servers' sign-outs every second.
+    /// seconds, the payment sweeper at start and every minute, other servers' sign-outs and the
+    /// cluster heartbeat every second.
     public static var realTime: HousekeepingSchedule {
         HousekeepingSchedule(
             holdReaper: .every(.seconds(1)), keyExpiry: .every(.seconds(60)), refundRetry: .every(.seconds(30)),
-            paymentSweep: .every(.seconds(60), startingNow: true), revocationSync: .every(.seconds(1)))
+            paymentSweep: .every(.seconds(60), startingNow: true), revocationSync: .every(.seconds(1)),
+            clusterHeartbeat: .every(.seconds(1)))
     }
 }
 

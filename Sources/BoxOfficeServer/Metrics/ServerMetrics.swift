@@ -32,6 +32,11 @@ public final class ServerMetrics: Sendable {
     private let intentsUnsettled: Meter
     private let batchSize: Recorder
     private let commitLatency: CoreMetrics.Timer
+    private let callsForwarded: CoreMetrics.Counter
+    private let clusterNodes: Meter
+    private let showtimesOwned: Meter
+    private let clusterRejoins: CoreMetrics.Counter
+    private let proxyHeadersRejected: CoreMetrics.Counter
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -60,6 +65,11 @@ public final class ServerMetrics: Sendable {
         intentsUnsettled = Meter(label: "boxoffice_payment_intents_unsettled", dimensions: [], factory: factory)
         batchSize = Recorder(label: "boxoffice_allocator_batch_requests", dimensions: [], aggregate: true, factory: factory)
         commitLatency = CoreMetrics.Timer(label: "boxoffice_allocator_commit_seconds", dimensions: [], factory: factory)
+        callsForwarded = CoreMetrics.Counter(label: "boxoffice_calls_forwarded_total", dimensions: [], factory: factory)
+        clusterNodes = Meter(label: "boxoffice_cluster_nodes_live", dimensions: [], factory: factory)
+        showtimesOwned = Meter(label: "boxoffice_cluster_showtimes_in_memory", dimensions: [], factory: factory)
+        clusterRejoins = CoreMetrics.Counter(label: "boxoffice_cluster_rejoins_total", dimensions: [], factory: factory)
+        proxyHeadersRejected = CoreMetrics.Counter(label: "boxoffice_proxy_headers_rejected_total", dimensions: [], factory: factory)
     }
 
     /// The registry in Prometheus' text format, for `GET /metrics`.
@@ -101,6 +111,22 @@ public final class ServerMetrics: Sendable {
     func connectionOpened() { connections.increment() }
     func connectionClosed() { connections.decrement() }
     func connectionRefused() { connectionsRefused.increment() }
+    /// A connection from a trusted proxy closed for a missing, malformed or late PROXY header.
+    func proxyHeaderRejected() { proxyHeadersRejected.increment() }
+
+    // MARK: Cluster
+
+    /// A seat call sent on to the node that owns its showtime.
+    func callForwarded() { callsForwarded.increment() }
+
+    /// After a heartbeat: the live nodes, and the showtimes this node keeps in memory (its own).
+    func clusterRound(liveNodes: Int, showtimesInMemory: Int) {
+        clusterNodes.set(liveNodes)
+        showtimesOwned.set(showtimesInMemory)
+    }
+
+    /// This node went longer than the liveness window without a heartbeat and dropped its memory.
+    func clusterRejoined() { clusterRejoins.increment() }
 
     // MARK: Guard
 

@@ -32,7 +32,8 @@ struct PaymentSettlement: Sendable {
     func sweep() async throws -> Int {
         let due = try await desk.intents.intents(settleableAt: desk.clock.nowMilliseconds, limit: 100)
         var unsettled = 0
-        for intent in due {
+        // In a cluster each intent is settled by the node that owns its showtime, as its purchase would be.
+        for intent in due where desk.allocator.decides(intent.booking.showtimeID) {
             do {
                 if let outcome = try await settle(intent) {
                     desk.metrics.intentSettled(outcome)
