@@ -23,7 +23,30 @@ public enum TestCatalogue {
         return directory
     }
 
-    /// Copies the demo catalogue into `directory` and opens it.
+    /// Makes the template (once per process) on a thread of its own and waits for it without
+    /// holding one of Swift's cooperative threads. The suite runs every test at once on a pool of
+    /// one thread per core: generating the demo catalogue there (seconds in a debug build), with
+    /// every other first caller blocked on the same lock, stalled the whole suite at its start
+    /// long enough for tests with deadlines of a few seconds to fail. Async callers await this
+    /// before `makeStore`.
+    public static func prepareTemplate() async throws {
+        if template.withLock({ $0 }) != nil { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                do {
+                    let directory = try makeTemporaryDirectory()
+                    defer { try? FileManager.default.removeItem(at: directory) }
+                    _ = try makeStore(in: directory)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Copies the demo catalogue into `directory` and opens it (making the template first if no
+    /// caller has yet: async callers should await `prepareTemplate()` before).
     public static func makeStore(in directory: URL) throws -> (store: CatalogueStore, path: String) {
         let templatePath = try template.withLock { path -> String in
             if let path { return path }

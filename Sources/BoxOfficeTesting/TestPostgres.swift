@@ -150,6 +150,7 @@ public enum TestPostgres {
             try await store.prepare()
             let directory = try TestCatalogue.makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
+            try await TestCatalogue.prepareTemplate()
             let (source, _) = try TestCatalogue.makeStore(in: directory)
             try await PostgresCatalogueLoader.load(from: source, into: store)
             // A template must have no connections while databases are copied from it: end them here,

@@ -62,6 +62,7 @@ public struct TestServer: Sendable {
     ) async throws -> T {
         let directory = try TestCatalogue.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
+        if database == nil { try await TestCatalogue.prepareTemplate() }
         let (store, path) = try database ?? TestCatalogue.makeStore(in: directory)
         let configuration = ServerConfiguration.defaults {
             $0.host = "127.0.0.1"

@@ -17,10 +17,18 @@ public enum TestStore: String, Sendable, CaseIterable, CustomStringConvertible {
         case .sqlite:
             let directory = try TestCatalogue.makeTemporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
+            try await TestCatalogue.prepareTemplate()
             let (database, _) = try TestCatalogue.makeStore(in: directory)
             return try await body(SQLiteStore(database: database, pool: BlockingPool(.singleton)))
         case .postgres:
             return try await TestPostgres.withDatabase { store, _ in try await body(store) }
+        }
+    }
+
+    /// Runs `work` on a thread of its own, not on one of the few cooperative threads every test shares.
+    private static func offThePool(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
         }
     }
 
@@ -31,7 +39,7 @@ public enum TestStore: String, Sendable, CaseIterable, CustomStringConvertible {
         let directory = try TestCatalogue.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try CatalogueStore(path: directory.appendingPathComponent("generated.sqlite").path)
-        _ = try CatalogueGenerator(options: options).generate(into: database)
+        try await Self.offThePool { _ = try CatalogueGenerator(options: options).generate(into: database) }
         switch self {
         case .sqlite:
             return try await body(SQLiteStore(database: database, pool: BlockingPool(.singleton)))

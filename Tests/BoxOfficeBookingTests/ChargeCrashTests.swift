@@ -6,6 +6,7 @@ import BoxOfficePostgres
 import BoxOfficeStore
 import BoxOfficeTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// No card stays charged without a booking when the server dies between the charge and the
@@ -66,15 +67,27 @@ struct ChargeCrashTests {
         client.authToken = try await client.signUp(.with { $0.email = "crash@example.com"; $0.name = "C"; $0.password = "long enough" }).token
         let showtime = try #require(try await FutureShowtimes.nearNewYork(client).first)
         let hold = try await client.holdSeats(.with { $0.showtimeID = showtime; $0.bestAvailable = .with { $0.count = 2 } })
+        let answered = Mutex<Boxoffice_V1_Status?>(nil)
         let purchase = Task {
-            try? await client.send(.purchase(.with {
+            let answer = try? await client.send(.purchase(.with {
                 $0.holdID = hold.holdID
                 $0.card = .with { $0.number = SimulatedPaymentProcessor.slowAnswerCard; $0.expMonth = 12; $0.expYear = 40; $0.cvc = "123"; $0.zip = "10001" }
             }), options: .init(idempotencyKey: "through-the-crash"))
+            answered.withLock { $0 = answer?.status ?? .with { $0.message = "no answer" } }
         }
         // Waiting on the server process, not on time: the journal is written before the charge answers.
-        // Bounded by the suite's time limit, not a count: a loaded machine may take seconds.
-        while try Journal(journal).charges.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        // Bounded by the suite's time limit, not a count: a loaded machine may take seconds. The
+        // slow card never answers, so an answer means the purchase stopped before its charge: say so
+        // rather than wait out the time limit.
+        while try Journal(journal).charges.isEmpty {
+            if let status = answered.withLock({ $0 }) {
+                Issue.record("the purchase was answered before any charge: \(status.code) \(status.message)")
+                first.send(SIGKILL)
+                _ = await first.waitForExit()
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
         let chargedAt = ContinuousClock.now
         try #require(try Journal(journal).charges.count == 1)
         first.send(SIGKILL)
@@ -129,9 +142,11 @@ struct ChargeCrashTests {
     /// expired and refunds the charge.
     @Test(arguments: Database.allCases) func aChargeWhoseHoldExpiredWhileTheServerWasDownIsRefundedByTheSweeper(_ kind: Database) async throws {
         try await withDatabase(kind) { database, directory in
-            let (hold, token, chargedAt) = try await chargeThenKill(database: database, directory: directory, holdSeconds: 2)
-            try await Task.sleep(until: chargedAt + .milliseconds(2_100))   // the hold's two seconds are over
-            let second = try ServerProcess.start(database: database, arguments: arguments(directory, holdSeconds: 2))
+            // Six seconds, not fewer: on a loaded machine (the whole suite at once) the purchase can
+            // take seconds to reach the server, and a hold that expired first is never charged.
+            let (hold, token, chargedAt) = try await chargeThenKill(database: database, directory: directory, holdSeconds: 6)
+            try await Task.sleep(until: chargedAt + .milliseconds(6_100))   // the hold's six seconds are over
+            let second = try ServerProcess.start(database: database, arguments: arguments(directory, holdSeconds: 6))
             let journalURL = directory.appendingPathComponent("processor.jsonl")
             // Waiting on the restarted server's sweeper, not on time.
             for _ in 0..<500 where try Journal(journalURL).refunded.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
