@@ -55,6 +55,8 @@ if [ -n "${BOXOFFICE_TEST_POSTGRES_URL:-}" ]; then
   echo "==> the soak runs and the database outage on PostgreSQL, on their own"
   swift test --skip-build --filter 'PostgresSoakRunTests|DatabaseOutageTests' "$@"
 fi
+echo "==> the cluster hand-off model (spin)"
+scripts/model-check.sh
 BOXOFFICED="$(swift build --show-bin-path)/boxofficed"
 export BOXOFFICED
 make -C clients/c test
