@@ -48,7 +48,9 @@ extension SeatAllocator {
             let batch = pending
             pending = PendingBatch()
             let started = ContinuousClock.now
+            writing = batch.touched
             let outcome = await write(batch)
+            writing = []
             switch outcome {
             case .committed(let refused):
                 let took = ContinuousClock.now - started
@@ -111,6 +113,13 @@ extension SeatAllocator {
             }
         }
         return .committed(refused: refused)
+    }
+
+    /// Whether a batch queued or being written changes this showtime: its memory is ahead of the
+    /// store until that batch commits, so it must not be dropped and read again meanwhile (the
+    /// read would not have this node's own decisions).
+    func isChanging(_ showtimeID: Int64) -> Bool {
+        pending.touched.contains(showtimeID) || writing.contains(showtimeID)
     }
 
     /// Drops showtimes from memory with their holds' index entries; their next use reads the store.

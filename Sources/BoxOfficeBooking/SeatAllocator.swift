@@ -27,6 +27,8 @@ public actor SeatAllocator: SeatAvailability {
     var holdShowtime: [String: Int64] = [:]
     var pending = PendingBatch()
     var isWriting = false
+    /// The showtimes the batch being written changes.
+    var writing: Set<Int64> = []
     /// Counts `forget(where:)` calls: a store read begun before one may predate what another
     /// node decided meanwhile, so it is dropped rather than stored.
     var forgettings = 0
@@ -221,6 +223,10 @@ public actor SeatAllocator: SeatAvailability {
             throw BoxOfficeError.notFound("you have no booking \(bookingCode)")
         }
         var show = try await loadedShow(owner.showtimeID)
+        if show.bookings[bookingCode] == nil, try await reloadIfStale(owner.showtimeID) {
+            // Not in memory: possibly sold by another node after this one read the showtime.
+            show = try await loadedShow(owner.showtimeID)
+        }
         guard let seats = show.bookings[bookingCode] else {
             throw BoxOfficeError(.failedPrecondition, "booking \(bookingCode) is already cancelled")
         }
@@ -277,9 +283,21 @@ public actor SeatAllocator: SeatAvailability {
     /// Drops from memory every showtime `drop` names, so its next use reads the store: in a
     /// cluster, the showtimes this node no longer owns (another node decides their seats now, and
     /// this memory would go stale), every heartbeat round.
+    /// A showtime with this node's own decisions still unwritten stays until they are written
+    /// (the next round drops it): read again now, it would lack them.
     public func forget(where drop: @Sendable (Int64) -> Bool) {
         forgettings += 1
-        forget(Set(shows.keys.filter(drop)))
+        forget(Set(shows.keys.filter { drop($0) && !isChanging($0) }))
+    }
+
+    /// Reads a showtime again when the store knows of a change its memory lacks and this node has
+    /// none of its own in flight: in a cluster, another node decided it meanwhile (views differ
+    /// for up to a heartbeat). True when it was read again.
+    private func reloadIfStale(_ showtimeID: Int64) async throws -> Bool {
+        guard shows[showtimeID] != nil, !isChanging(showtimeID) else { return false }
+        forget([showtimeID])
+        _ = try await loadedShow(showtimeID)
+        return true
     }
 
     /// Showtimes in memory now.
@@ -299,9 +317,16 @@ public actor SeatAllocator: SeatAvailability {
         }
         guard let showtimeID = holdShowtime[holdID], let show = shows[showtimeID], let hold = show.holds[holdID], hold.userID == userID else {
             // It may have ended while this request read the store: say how, as above. Still live in
-            // the store but gone from memory, its purchase or release is being written right now.
+            // the store but not in memory: another node made it after this one read the showtime
+            // (read it again), or its purchase or release is being written right now.
             if let stored = try await ledger.hold(id: holdID), stored.userID == userID {
                 guard stored.state == .live else { throw Self.ended(holdID, stored.state) }
+                if try await reloadIfStale(stored.showtimeID), let show = shows[stored.showtimeID], let hold = show.holds[holdID] {
+                    guard hold.isLive(at: instant) else {
+                        throw BoxOfficeError(.failedPrecondition, "hold \(holdID) expired: hold the seats again")
+                    }
+                    return (show, hold)
+                }
                 if shows[stored.showtimeID] != nil {
                     throw BoxOfficeError(.aborted, "hold \(holdID) is being bought or released right now: try again in a moment",
                                          retryAfterMilliseconds: 100)
