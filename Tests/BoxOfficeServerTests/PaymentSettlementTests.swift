@@ -124,4 +124,37 @@ struct PaymentSettlementTests {
             await buyer.close()
         }
     }
+
+    /// Two attempts under one key racing on two deciders (two nodes whose views differ for a
+    /// moment): the other one books the hold while this one's charge is out. This attempt's own
+    /// booking is then refused by the database; it refunds its charge and answers with the booking
+    /// the key already has, not with the refusal.
+    @Test func anAttemptOutrunByAnotherUnderTheSameKeyRefundsAndAnswersThatBooking() async throws {
+        let clock = ManualClock()
+        let gateway = PausingGateway()
+        try await withServer(gateway, clock: clock) { server in
+            let buyer = try await Buyer.signUp(server, "twice@example.com")
+            let show = try await buyer.showtime(daysAhead: 2)
+            let hold = try await buyer.hold(["H4", "H5"], of: show.id)
+            let call = Task { try await buyer.purchase(hold.holdID, key: "one-key") }
+            await gateway.chargeArrived()
+            // The other decider: its own allocator over the same store, booking the hold under the
+            // same key and request (the intent's digest), with a booking of its own.
+            let intent = try #require(try await server.ticketStore.intents(settleableAt: .max, limit: 10).first)
+            var theirs = intent.booking
+            theirs.code = ConfirmationCode.random().description
+            theirs.processorReference = "sim-other-node"
+            let other = SeatAllocator(ledger: server.ticketStore, clock: clock)
+            _ = try await other.confirmPurchase(holdID: hold.holdID, userID: intent.userID, booking: theirs, key: intent.key)
+
+            gateway.letChargesThrough()
+            let answer = try await call.value
+            #expect(answer.status.code == .ok, "\(answer.status.message)")
+            #expect(answer.booking?.code == theirs.code, "the booking the key already has")
+            let charge = try #require(gateway.processor.snapshot.charges.values.first)
+            #expect(gateway.processor.snapshot.refunded[charge.reference] == charge.amountCents, "this attempt's charge went back")
+            #expect(try await buyer.client.listBookings(.init()).bookings.map(\.code) == [theirs.code])
+            await buyer.close()
+        }
+    }
 }

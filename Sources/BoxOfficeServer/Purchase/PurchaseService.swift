@@ -242,6 +242,13 @@ final class PurchaseService: Sendable {
         guard try await settlement.refund(intent, charge: charge, because: reason) else {
             return try await sweptAnswer(intent, charge: charge, venue: venue)
         }
+        // An earlier attempt under the same key may have bought this hold meanwhile (on another
+        // node of a cluster, or one this call outlived): its booking is the answer, this charge
+        // having gone back.
+        if let key = intent.key, let booking = try await bookingMade(under: key.key, userID: intent.userID, digest: key.requestDigest,
+                                                                      now: desk.clock.nowMilliseconds) {
+            return booking
+        }
         throw error
     }
 
