@@ -146,4 +146,36 @@ struct ClusterCallTests {
             await viaB.close()
         }
     }
+
+    /// Seats left in a search on a node that does not own the showtime come from a copy read from
+    /// the database, dropped at that node's next heartbeat: at most a round old. The owner's are exact.
+    @Test func seatsLeftOnAnotherNodeAreAtMostOneHeartbeatOld() async throws {
+        let beatA = ManualTicks()
+        try await TestServer.withRunning(onPostgres: true, configure: Self.node("node-a"), clock: ManualClock(),
+                                         schedule: Self.schedule(beatA)) { a, _ in
+            try await TestServer.withRunning(beside: a, configure: Self.node("node-b"), clock: ManualClock(),
+                                             schedule: Self.schedule(ManualTicks())) { b, _ in
+                await beatA.runRound()
+                let viaA = try await a.connect(), viaB = try await b.connect()
+                viaB.authToken = try await viaB.signUp(.with { $0.email = "count@example.com"; $0.name = "C"; $0.password = "long enough" }).token
+                let show = try await showtime(ownedBy: "node-b", client: viaA)
+                func seatsLeft(_ client: BoxOfficeConnection) async throws -> UInt32? {
+                    let page = try await client.searchShowtimes(.with {
+                        $0.near = .with { $0.zip = "60601" }
+                        $0.date = TestCatalogue.startDate.adding(days: 1).description
+                        $0.pageSize = 100
+                    })
+                    return page.showtimes.first { $0.id == show }?.seatsLeft
+                }
+                let before = try #require(try await seatsLeft(viaA))  // node-a now has a read-only copy
+                _ = try await viaB.holdSeats(.with { $0.showtimeID = show; $0.seats = ["F1", "F2", "F3"] })
+                #expect(try await seatsLeft(viaB) == before - 3, "the owner's count is exact at once")
+                #expect(try await seatsLeft(viaA) == before, "node-a's copy predates the hold")
+                await beatA.runRound()
+                #expect(try await seatsLeft(viaA) == before - 3, "after node-a's next heartbeat its count is current")
+                await viaA.close()
+                await viaB.close()
+            }
+        }
+    }
 }
