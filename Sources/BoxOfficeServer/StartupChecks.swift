@@ -24,11 +24,14 @@ public enum StartupChecks {
 
     /// Nothing else listens on `host:port` (port 0 always can). The server binds again a moment
     /// later; this only turns the common mistake, a second server on the same port, into a clear
-    /// message before any catalogue is loaded.
+    /// message before any catalogue is loaded. With SO_REUSEADDR, as the server binds: connections
+    /// of a server stopped a moment ago, left in TIME_WAIT on the port, do not stop the new one
+    /// (they did, for a minute, when a node of a cluster was restarted on its port).
     public static func canListen(host: String, port: Int) async throws {
         guard port != 0 else { return }
         do {
             let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .bind(host: host, port: port).get()
             try await channel.close()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
