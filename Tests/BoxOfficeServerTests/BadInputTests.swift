@@ -82,6 +82,22 @@ struct BadInputTests {
         }
     }
 
+    /// A one-shot client: its calls, then the end of its sending side, as `nc -N` sends, or a load
+    /// balancer passes on. Every call is answered before the server closes.
+    @Test func callsSentBeforeTheClientClosesItsSideAreAllAnswered() async throws {
+        try await TestServer.withRunning { server, _ in
+            var bytes = ByteBuffer()
+            for id in UInt64(1)...3 {
+                var frame = try FrameCoding.frame(of: Boxoffice_V1_Request.with { $0.callID = id; $0.getInfo = .init() },
+                                                  allocator: ByteBufferAllocator())
+                bytes.writeBuffer(&frame)
+            }
+            let answers = try await exchange(server, bytes: bytes, closeAfterSending: true, expectedFrames: 3)
+            #expect(answers.map(\.callID).sorted() == [1, 2, 3])
+            #expect(answers.allSatisfy { $0.status.code == .ok })
+        }
+    }
+
     @Test func randomBytesAreAnsweredOrClosed() async throws {
         try await TestServer.withRunning { server, _ in
             try await whileAnotherClientSearches(server) {

@@ -231,6 +231,11 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         switch event {
         case is ChannelShouldQuiesceEvent:
             perform(machine.quiesceRequested(), context: context)
+        case ChannelEvent.inputClosed:
+            // The client sent its last call and closed its side (a one-shot script, or a load
+            // balancer passing that on): like a graceful stop for this connection, its calls in
+            // flight are answered, then it closes.
+            perform(machine.quiesceRequested(), context: context)
         case let idle as IdleStateHandler.IdleStateEvent where idle == .all:
             let action = machine.idleTimeout()
             if action == .close { logger.debug("closing idle connection") }
