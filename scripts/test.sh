@@ -57,6 +57,14 @@ if [ -n "${BOXOFFICE_TEST_POSTGRES_URL:-}" ]; then
 fi
 echo "==> the cluster hand-off model (spin)"
 scripts/model-check.sh
+# The cluster end to end: three boxofficed behind HAProxy on a PostgreSQL of their own, calls
+# through HAProxy, a node SIGKILLed, calls again (CI installs haproxy).
+if command -v haproxy >/dev/null && [ -x /usr/lib/postgresql/15/bin/initdb ]; then
+  echo "==> a three-node cluster behind HAProxy: calls, a node SIGKILLed, calls again"
+  scripts/cluster-smoke.sh
+else
+  echo "warning: haproxy or PostgreSQL 15 is not installed: the cluster smoke test skips" >&2
+fi
 BOXOFFICED="$(swift build --show-bin-path)/boxofficed"
 export BOXOFFICED
 make -C clients/c test
