@@ -62,6 +62,8 @@ scripts/model-check.sh
 if command -v haproxy >/dev/null && [ -x /usr/lib/postgresql/15/bin/initdb ]; then
   echo "==> a three-node cluster behind HAProxy: calls, a node SIGKILLed, calls again"
   scripts/cluster-smoke.sh
+  echo "==> opening night on the cluster: 5,000 buyers through HAProxy, a node SIGKILLed mid-race"
+  scripts/cluster-race.sh 5000
 else
   echo "warning: haproxy or PostgreSQL 15 is not installed: the cluster smoke test skips" >&2
 fi

@@ -61,6 +61,8 @@ public final class Recorder: Sendable {
         /// Kept across the warm-up's reset: the invariants cover everything the run did.
         var confirmed: [ConfirmedBooking] = []
         var touched: Set<Int64> = []
+        /// UNAVAILABLE answers tried again (with --retries).
+        var retries = 0
     }
 
     private let state = Mutex(State())
@@ -113,6 +115,10 @@ public final class Recorder: Sendable {
     }
 
     public var confirmed: [ConfirmedBooking] { state.withLock { $0.confirmed } }
+    /// A call answered UNAVAILABLE is being tried again.
+    func retried() { state.withLock { $0.retries += 1 } }
+    /// UNAVAILABLE answers tried again since measuring began.
+    public var retryCount: Int { state.withLock { $0.retries } }
     public var touched: Set<Int64> { state.withLock { $0.touched } }
 
     /// The calls and errors since the previous tick, and the p99 of the whole run so far.

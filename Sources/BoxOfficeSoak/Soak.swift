@@ -24,6 +24,9 @@ public struct SoakOptions: Sendable {
     public var serverPID: Int32?
     /// A line on standard error every second.
     public var liveLines = true
+    /// Times a call answered UNAVAILABLE (or whose connection died) is tried again, on a new
+    /// connection if need be; 0 records the first answer.
+    public var retries = 0
 
     public init(server: ServerAddress) {
         self.server = server
@@ -54,7 +57,8 @@ public enum Soak {
             try await url.probe(logger: Logger(label: "boxoffice.soak", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
         let clients = try await server.connect(count: options.connections)
-        defer { for client in clients { Task { await client.close() } } }
+        let shared = clients.map { SharedConnection($0, server: server) }
+        defer { for connection in shared { Task { await connection.close() } } }
         let recorder = Recorder()
         let tokens: [String?] = scenario.signsIn
             ? try await Accounts.signUp(options.users, at: server, label: scenario.rawValue)
@@ -105,7 +109,8 @@ public enum Soak {
             let connection = index % clients.count
             let role = scenario.role(ofConnection: connection, of: clients.count)
             let thinks = [.bots, .mixed].contains(scenario) && role == .human
-            return VirtualUser(index: index, role: role, client: clients[connection], token: tokens[index], saleDate: saleDate, recorder: recorder,
+            return VirtualUser(index: index, role: role, connection: shared[connection], retries: options.retries, token: tokens[index],
+                               saleDate: saleDate, recorder: recorder,
                                budget: budget, pacing: options.pacing, users: options.users,
                                thinkMilliseconds: thinks ? 300...1_500 : nil)
         }
@@ -116,6 +121,9 @@ public enum Soak {
         var report = SoakReport(scenario: scenario.rawValue, settings: settings(of: options, scenario: scenario),
                                 figures: recorder.summary(seconds: measured), notes: notes)
         report.memory = memory?.figures
+        if options.retries > 0 {
+            report.notes.append("retried: \(recorder.retryCount) UNAVAILABLE answers (at most \(options.retries) times a call)")
+        }
         if scenario.sellsSeats {
             var checks = InvariantChecks()
             let confirmed = recorder.confirmed

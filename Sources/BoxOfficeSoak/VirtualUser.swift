@@ -1,4 +1,4 @@
-public import BoxOfficeClient
+import BoxOfficeClient
 public import BoxOfficeCore
 public import BoxOfficeProto
 import BoxOfficeWire
@@ -55,7 +55,9 @@ struct RunOver: Error {}
 public struct VirtualUser: Sendable {
     public let index: Int
     public let role: Role
-    public let client: BoxOfficeConnection
+    public let connection: SharedConnection
+    /// UNAVAILABLE answers (a node gone, ownership moving, a database switching) retried per call.
+    let retries: Int
     /// A signed-in user's token; nil for an anonymous visitor.
     public let token: String?
     /// The local date whose showtimes buyers and sweepers hold seats in.
@@ -73,12 +75,13 @@ public struct VirtualUser: Sendable {
     /// Different runs make different choices.
     private static let runSeed = UInt64.random(in: 0...UInt64.max)
 
-    init(index: Int, role: Role, client: BoxOfficeConnection, token: String?, saleDate: String, recorder: Recorder,
+    init(index: Int, role: Role, connection: SharedConnection, retries: Int = 0, token: String?, saleDate: String, recorder: Recorder,
          budget: RunBudget, pacing: Pacing, users: Int, thinkMilliseconds: ClosedRange<Int>?) {
         self.index = index
         self.saleDate = saleDate
         self.role = role
-        self.client = client
+        self.connection = connection
+        self.retries = retries
         self.token = token
         // One stream per user: plain seeds 1, 2, 3... would give every user the same sequence, a step apart.
         self.random = SplitMix64(seed: Self.runSeed, stream: UInt64(index))
@@ -96,7 +99,10 @@ public struct VirtualUser: Sendable {
 
     /// Sends `call` as this user and records its answer under the call's name. Waits for the
     /// user's next arrival first in an open loop. A failure the client itself reports (a timeout,
-    /// a lost connection) is recorded under its code and returned as the answer.
+    /// a lost connection) is recorded under its code and returned as the answer. With `retries`,
+    /// an UNAVAILABLE answer is tried again after its retry-after, on a new connection when the old
+    /// one closed, with the same idempotency key; the last answer is the one recorded, its latency
+    /// counting every attempt.
     public mutating func send(_ call: Boxoffice_V1_Request.OneOf_Call, idempotencyKey: String = "") async throws -> Boxoffice_V1_Response {
         try budget.claim()
         var intended = ContinuousClock.now
@@ -107,10 +113,19 @@ public struct VirtualUser: Sendable {
             if arrival > .now { try await Task.sleep(until: arrival) }
         }
         var response: Boxoffice_V1_Response
-        do {
-            response = try await client.send(call, options: .init(idempotencyKey: idempotencyKey, authToken: token))
-        } catch let error as BoxOfficeError {
-            response = .failure(callID: 0, error)
+        var attempt = 0
+        while true {
+            let client = connection.current
+            do {
+                response = try await client.send(call, options: .init(idempotencyKey: idempotencyKey, authToken: token))
+            } catch let error as BoxOfficeError {
+                response = .failure(callID: 0, error)
+            }
+            guard response.status.code == .unavailable, attempt < retries else { break }
+            attempt += 1
+            recorder.retried()
+            if !client.isOpen { _ = try? await connection.reopen(after: client) }
+            try await Task.sleep(for: .milliseconds(min(2_000, max(50, Int(response.status.retryAfterMs)))))
         }
         let took = ContinuousClock.now - intended
         recorder.record(call.name, role: role, microseconds: UInt64(max(0, took.microseconds)), status: response.status.code)

@@ -64,8 +64,16 @@ struct SoakCommand: AsyncParsableCommand {
     @Flag(help: "No live line on standard error.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("""
+        Times a call answered UNAVAILABLE, or whose connection died, is tried again after its retry-after, on a new \
+        connection when the old one closed, purchases with the same idempotency key (for runs through a cluster while \
+        a node dies); the last answer is recorded. Default 0: the first answer is recorded.
+        """, valueName: "count"))
+    var retries = 0
+
     func validate() throws {
         guard users > 0, connections > 0 else { throw ValidationError("--users and --connections must be positive") }
+        guard (0...1_000).contains(retries) else { throw ValidationError("--retries must be 0...1000") }
         guard duration.map({ $0 > 0 }) ?? true, calls.map({ $0 > 0 }) ?? true, warmup >= 0 else {
             throw ValidationError("--duration and --calls must be positive and --warmup not negative")
         }
@@ -88,6 +96,7 @@ struct SoakCommand: AsyncParsableCommand {
         options.database = try database.map { try ServerDatabase(parsing: $0) }
         options.serverPID = serverPid
         options.liveLines = !quiet
+        options.retries = retries
         let report: SoakReport
         do {
             report = try await Soak.run(scenario, options: options)
