@@ -175,17 +175,7 @@ public final class BoxOfficeService: Service {
         let configuration = self.configuration
         let logger = self.logger
 
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
-                }
-            }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            // A client closing its sending side still gets the answers to the calls it sent.
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
+        let channel = try await callListener(backlog: 1024, quiescing: quiescing)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -271,6 +261,22 @@ public final class BoxOfficeService: Service {
 
     private struct GracePeriodElapsed: Error {}
 
+    /// What the clients' and the peers' listeners share: a graceful stop closes both and waits for
+    /// their connections, answers go out without Nagle's delay, and a client closing its sending
+    /// side still gets the answers to the calls it sent.
+    private func callListener(backlog: Int32, quiescing: ServerQuiescingHelper) -> ServerBootstrap {
+        ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: backlog)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+    }
+
     /// The listener other nodes forward seat calls to: only addresses in `trustedPeers`, and no
     /// guard (the node the client reached admitted the call).
     private func bindPeerListener(_ components: ServerComponents, settings: ClusterSettings,
@@ -279,16 +285,7 @@ public final class BoxOfficeService: Service {
         let configuration = self.configuration
         let logger = self.logger
         do {
-            return try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 256)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
-                    }
-                }
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.allowRemoteHalfClosure, value: true)
+            return try await callListener(backlog: 256, quiescing: quiescing)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers([
