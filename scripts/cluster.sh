@@ -105,6 +105,9 @@ die() {
   say "$*"
   exit 1
 }
+# pid_alive, port_in_use and resolve_dir, shared with the other throwaway-service script.
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 usage_error() {
   say "$*"
   echo "Run 'scripts/cluster.sh --help' for usage." >&2
@@ -120,16 +123,6 @@ while read -r name; do unset "$name"; done < <(compgen -e | grep '^PG' || true)
 
 # --- processes ----------------------------------------------------------------------------------
 
-# pid_alive PID: PID is a live process (not a zombie).
-pid_alive() {
-  local pid=$1 stat state
-  [[ $pid =~ ^[1-9][0-9]*$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
-  state=${stat##*) }
-  state=${state%% *}
-  [ "$state" != Z ]
-}
 
 # is_ours PID COMM NEEDLE: PID is a live COMM process whose command line holds NEEDLE (a path in
 # DIR), so that a pid the system has since given to another program is never signalled.
@@ -199,30 +192,16 @@ dir_is_ours() {
   return "$ok"
 }
 
-# resolve_dir DIR: the absolute path, refusing names that would need quoting in a URL, a config
-# file or the env file, and paths too long for the unix sockets in it.
-resolve_dir() {
-  local dir
-  dir=$(realpath -m -- "$1")
-  [[ $dir =~ ^/[A-Za-z0-9._/+@-]+$ ]] ||
-    die "--dir '$1': use a path of letters, digits and . _ / + @ - only"
-  [ "$dir" != / ] || die "--dir /: use a directory of its own"
-  # sun_path holds 107 characters: DIR/pg/.s.PGSQL.PORT.lock must fit (and DIR/haproxy.sock.PID.tmp).
-  [ $((${#dir} + 24)) -le 107 ] || die "--dir '$dir' is too long for a unix socket path; use a shorter one"
-  echo "$dir"
-}
 
 # --- ports --------------------------------------------------------------------------------------
 
 # Ports this run has handed out, so that two of its listeners never get the same one.
 reserved=" "
 
-# port_in_use PORT: something accepts connections on 127.0.0.1:PORT.
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # port_bound PORT: a socket on this machine has PORT as its own port: listening, or a connection,
-# or one in TIME_WAIT (which boxofficed's check before it binds counts as "in use"). Without ss,
-# only a listener is seen.
+# or one in TIME_WAIT (a node restarted must not land on a port whose old connections still
+# linger, where a client could meet them). Without ss, only a listener is seen.
 port_bound() {
   port_in_use "$1" && return 0
   command -v ss >/dev/null || return 1
@@ -433,7 +412,7 @@ cmd_up() {
   if [ -z "$dir" ]; then
     dir=$(mktemp -d)
   fi
-  dir=$(resolve_dir "$dir")
+  dir=$(resolve_dir "$dir" 24)  # DIR/pg/.s.PGSQL.PORT.lock and DIR/haproxy.sock.PID.tmp must fit
   if [ -e "$dir" ]; then
     [ -d "$dir" ] || die "--dir $dir exists and is not a directory"
     dir_is_ours "$dir" || die "--dir $dir holds files this script did not make; use a new or empty directory"
@@ -668,7 +647,7 @@ wait_agreement() {
 cmd_down() {
   local dir=$1 remove=$2 f pid haproxy_pid
   local node_pids=()
-  dir=$(resolve_dir "$dir")
+  dir=$(resolve_dir "$dir" 24)  # DIR/pg/.s.PGSQL.PORT.lock and DIR/haproxy.sock.PID.tmp must fit
   if [ ! -d "$dir" ]; then
     say "nothing in $dir"
     return 0
@@ -714,7 +693,7 @@ cmd_down() {
 cmd_status() {
   local dir=$1 env ok=0 pid stats name status check line i last addr state
   local ids pids addrs
-  dir=$(resolve_dir "$dir")
+  dir=$(resolve_dir "$dir" 24)  # DIR/pg/.s.PGSQL.PORT.lock and DIR/haproxy.sock.PID.tmp must fit
   env=$dir/cluster.env
   [ -e "$dir/.cluster-sh" ] || { echo "no cluster in $dir"; return 1; }
   [ -r "$env" ] || { echo "no cluster.env in $dir: up did not finish there"; return 1; }

@@ -71,6 +71,9 @@ die() {
   say "$*"
   exit 1
 }
+# pid_alive, port_in_use and resolve_dir, shared with the other throwaway-service script.
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 usage_error() {
   say "$*"
   echo "Run 'scripts/postgres.sh --help' for usage." >&2
@@ -106,16 +109,6 @@ require_installed() {
 
 # --- processes ----------------------------------------------------------------------------------
 
-# pid_alive PID: PID is a live process (not a zombie).
-pid_alive() {
-  local pid=$1 stat state
-  [[ $pid =~ ^[1-9][0-9]*$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
-  state=${stat##*) }
-  state=${state%% *}
-  [ "$state" != Z ]
-}
 
 # is_postmaster PID DATADIR: PID is a live postgres process working in DATADIR (a postmaster
 # chdirs into its data directory), so a recycled pid is never signalled.
@@ -175,23 +168,9 @@ dir_is_ours() {
   return "$ok"
 }
 
-# resolve_dir DIR: the absolute path, refusing names that would need quoting in a URL, a config
-# file or the env file, and paths too long for a unix socket.
-resolve_dir() {
-  local dir
-  dir=$(realpath -m -- "$1")
-  [[ $dir =~ ^/[A-Za-z0-9._/+@-]+$ ]] ||
-    die "--dir '$1': use a path of letters, digits and . _ / + @ - only"
-  [ "$dir" != / ] || die "--dir /: use a directory of its own"
-  # sun_path holds 107 characters: DIR/.s.PGSQL.PORT.lock must fit.
-  [ $((${#dir} + 21)) -le 107 ] || die "--dir '$dir' is too long for a unix socket path; use a shorter one"
-  echo "$dir"
-}
 
 # --- ports --------------------------------------------------------------------------------------
 
-# port_in_use PORT: something accepts connections on 127.0.0.1:PORT.
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # free_port FROM: the first port from FROM up that nothing listens on.
 free_port() {
@@ -211,7 +190,7 @@ cmd_up() {
   local dir=$1 want_port=$2 data started password port pid url from attempt rc log_size elapsed
   require_installed
   started=$(date +%s%N)
-  dir=$(resolve_dir "$dir")
+  dir=$(resolve_dir "$dir" 21)  # DIR/.s.PGSQL.PORT.lock must fit
   data=$dir/data
 
   if pid=$(running_pid "$dir"); then
@@ -340,7 +319,7 @@ SQL
 
 cmd_down() {
   local dir=$1 remove=$2 data pid i child children
-  dir=$(resolve_dir "$dir")
+  dir=$(resolve_dir "$dir" 21)  # DIR/.s.PGSQL.PORT.lock must fit
   data=$dir/data
   if [ ! -d "$dir" ]; then
     say "nothing in $dir"
@@ -387,7 +366,7 @@ cmd_down() {
 
 cmd_status() {
   local dir=$1 data pid port state
-  dir=$(resolve_dir "$dir")
+  dir=$(resolve_dir "$dir" 21)  # DIR/.s.PGSQL.PORT.lock must fit
   data=$dir/data
   if [ ! -f "$data/PG_VERSION" ]; then
     echo "no cluster in $dir"
