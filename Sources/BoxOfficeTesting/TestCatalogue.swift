@@ -31,17 +31,17 @@ public enum TestCatalogue {
     /// before `makeStore`.
     public static func prepareTemplate() async throws {
         if template.withLock({ $0 }) != nil { return }
+        try await offThePool {
+            let directory = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            _ = try makeStore(in: directory)
+        }
+    }
+
+    /// Runs `work` on a thread of its own, not on one of the few cooperative threads every test shares.
+    static func offThePool(_ work: @escaping @Sendable () throws -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread.detachNewThread {
-                do {
-                    let directory = try makeTemporaryDirectory()
-                    defer { try? FileManager.default.removeItem(at: directory) }
-                    _ = try makeStore(in: directory)
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
         }
     }
 

@@ -25,13 +25,6 @@ public enum TestStore: String, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
-    /// Runs `work` on a thread of its own, not on one of the few cooperative threads every test shares.
-    private static func offThePool(_ work: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
     /// Runs `body` on a new store of this kind holding the catalogue `options` generate, removed
     /// afterwards. The generator writes SQLite; PostgreSQL gets its catalogue copied from there.
     public func withStore<T: Sendable>(generating options: CatalogueGenerator.Options,
@@ -39,7 +32,7 @@ public enum TestStore: String, Sendable, CaseIterable, CustomStringConvertible {
         let directory = try TestCatalogue.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try CatalogueStore(path: directory.appendingPathComponent("generated.sqlite").path)
-        try await Self.offThePool { _ = try CatalogueGenerator(options: options).generate(into: database) }
+        try await TestCatalogue.offThePool { _ = try CatalogueGenerator(options: options).generate(into: database) }
         switch self {
         case .sqlite:
             return try await body(SQLiteStore(database: database, pool: BlockingPool(.singleton)))
