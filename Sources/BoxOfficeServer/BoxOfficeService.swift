@@ -184,7 +184,7 @@ public final class BoxOfficeService: Service {
                     // From a trusted load balancer the PROXY header is required and names the
                     // client; from anywhere else no header is read, as anyone could forge one.
                     if configuration.trustedProxies.contains(channel.remoteAddress) {
-                        try channel.pipeline.syncOperations.addHandler(ProxyHeaderHandler(clientAddress: client) { reason in
+                        try channel.pipeline.syncOperations.addHandler(ProxyHeaderHandler(clientAddress: client, deadline: TimeAmount(configuration.proxyHeaderTimeout)) { reason in
                             metrics.proxyHeaderRejected()
                             logger.notice("closed a proxied connection without a valid PROXY header", metadata: [
                                 "boxoffice.peer": "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")", "boxoffice.reason": "\(reason)",

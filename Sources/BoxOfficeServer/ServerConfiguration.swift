@@ -56,6 +56,9 @@ public struct ServerConfiguration: Sendable {
     /// naming the real client: from these addresses the header is required, and a connection
     /// without a valid one is closed; from any other address none is read (it could be forged).
     public var trustedProxies = TrustedNetworks()
+    /// How long a connection from a trusted proxy may take to send its whole PROXY header before it
+    /// is closed. The spec asks for at least 3 s, to cover a TCP retransmit.
+    public var proxyHeaderTimeout: Duration = .seconds(5)
     /// Connections open at once, in all.
     public var maxConnections = 10_000
     /// Connections open at once from one address (IPv6: one /64).

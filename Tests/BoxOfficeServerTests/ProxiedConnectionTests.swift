@@ -17,6 +17,12 @@ struct ProxiedConnectionTests {
          client.0, client.1, client.2, client.3, 127, 0, 0, 1, UInt8(port >> 8), UInt8(port & 0xFF), 0x1B, 0x9E]
     }
 
+    /// The proxy's trust, and a header deadline no loaded test machine can outrun between the
+    /// test's connect and its first write (the deadline itself is ProxyHeaderHandlerTests' to test).
+    static func trusting(_ proxy: String) -> @Sendable (inout ServerConfiguration) -> Void {
+        { $0.trustedProxies = try! TrustedNetworks([proxy]); $0.proxyHeaderTimeout = .seconds(90) }
+    }
+
     static let getInfo: ByteBuffer = try! FrameCoding.frame(
         of: Boxoffice_V1_Request.with { $0.callID = 1; $0.getInfo = .init() }, allocator: ByteBufferAllocator())
 
@@ -35,7 +41,7 @@ struct ProxiedConnectionTests {
     }
 
     @Test func aHeaderFromTheTrustedProxyIsReadAndTheCallAnswered() async throws {
-        try await TestServer.withRunning(configure: { $0.trustedProxies = try! TrustedNetworks(["127.0.0.1/32"]) }) { server, _ in
+        try await TestServer.withRunning(configure: Self.trusting("127.0.0.1/32")) { server, _ in
             // Header and frame in one write, as HAProxy's first packet may carry both.
             let answers = try await exchange(server, Self.proxyV2(from: (203, 0, 113, 7), port: 51_234) + Array(buffer: Self.getInfo))
             #expect(answers.map(\.callID) == [1])
@@ -47,7 +53,7 @@ struct ProxiedConnectionTests {
     }
 
     @Test func aConnectionFromTheTrustedProxyWithoutAValidHeaderIsClosedUnanswered() async throws {
-        try await TestServer.withRunning(configure: { $0.trustedProxies = try! TrustedNetworks(["127.0.0.1/32"]) }) { server, _ in
+        try await TestServer.withRunning(configure: Self.trusting("127.0.0.1/32")) { server, _ in
             // A client reaching the node past the proxy's address would be told nothing.
             let bare = try await exchange(server, Array(buffer: Self.getInfo))
             #expect(bare.isEmpty)
@@ -59,7 +65,7 @@ struct ProxiedConnectionTests {
 
     @Test func aForgedHeaderFromAnUntrustedAddressIsNotReadAndTheConnectionIsClosed() async throws {
         // Only 127.0.0.2 is the proxy: this client, on 127.0.0.1, may not say who it is.
-        try await TestServer.withRunning(configure: { $0.trustedProxies = try! TrustedNetworks(["127.0.0.2/32"]) }) { server, _ in
+        try await TestServer.withRunning(configure: Self.trusting("127.0.0.2/32")) { server, _ in
             let answers = try await exchange(server, Self.proxyV2(from: (8, 8, 8, 8), port: 1) + Array(buffer: Self.getInfo))
             // The header's first bytes read as a frame length far over the maximum: refused, closed.
             #expect(answers.count == 1)
@@ -70,7 +76,7 @@ struct ProxiedConnectionTests {
 
     @Test func theGuardCountsTheClientTheHeaderNamesNotTheProxy() async throws {
         try await TestServer.withRunning(configure: {
-            $0.trustedProxies = try! TrustedNetworks(["127.0.0.1/32"])
+            Self.trusting("127.0.0.1/32")(&$0)
             $0.trustedNetworks = TrustedNetworks()
             $0.maxConnectionsPerAddress = 1
         }) { server, _ in
