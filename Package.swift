@@ -170,7 +170,7 @@ let package = Package(
         .executableTarget(
             name: "boxofficed",
             dependencies: [
-                "BoxOfficeServer", "BoxOfficeGuard", "BoxOfficeStore", "BoxOfficePostgres",
+                "BoxOfficeServer", "BoxOfficeGuard", "BoxOfficeStore", "BoxOfficePostgres", "BoxOfficeCluster",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -23,6 +23,18 @@ extension PostgresStore: NodeRegistry {
         }
     }
 
+    public func liveNodes(within window: Int64) async throws -> [NodeRecord] {
+        let rows = try await run("""
+            SELECT id, peer_address FROM nodes
+            WHERE heartbeat_at > (extract(epoch FROM clock_timestamp()) * 1000)::bigint - \(window)
+            ORDER BY id
+            """, logger: logger)
+        return try await all(rows) { row in
+            let (id, address) = try row.decode((String, String).self)
+            return NodeRecord(id: id, peerAddress: address)
+        }
+    }
+
     public func leave(nodeID: String) async throws {
         try await execute("DELETE FROM nodes WHERE id = \(nodeID)")
     }

@@ -8,7 +8,7 @@ struct BoxOfficeDaemon: AsyncParsableCommand {
         abstract: "The BoxOffice movie-ticket server.",
         discussion: "With no subcommand, serves: `boxofficed` alone runs on ./boxoffice.sqlite, loading the demo catalogue if it is empty.",
         version: BoxOfficeVersion.release,
-        subcommands: [ServeCommand.self, CatalogueCommand.self],
+        subcommands: [ServeCommand.self, CatalogueCommand.self, NodesCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -75,4 +75,33 @@ struct MembershipTests {
             #expect(view?.nodes.map(\.id) == ["node-a"])
         }
     }
+    @Test func boxofficedNodesListsTheLiveNodesAndTheOwnersTheyCompute() async throws {
+        try await TestPostgres.withDatabase { store, url in
+            let clock = ManualClock()
+            let a = ClusterMembership(nodeID: "node-a", registry: store, clock: clock)
+            let b = ClusterMembership(nodeID: "node-b", registry: store, clock: clock)
+            a.advertise(peerAddress: "127.0.0.1:7171")
+            b.advertise(peerAddress: "127.0.0.1:7172")
+            _ = try await a.beat()
+            _ = try await b.beat()
+            _ = try await a.beat() // now node-a's view has node-b too
+            let showtimes: [Int64] = [1, 2, 3, 4, 5, 6, 7, 8]
+            let boxofficed = ServerProcess.buildDirectory.appendingPathComponent("boxofficed").path
+            let listed = try await ChildProcess.run(
+                boxofficed, ["nodes", "--database", url.connectionString] + showtimes.flatMap { ["--showtime", "\($0)"] })
+            #expect(listed.status == 0, "\(listed.errors)")
+            let expected = ["node-a  127.0.0.1:7171", "node-b  127.0.0.1:7172"]
+                + showtimes.map { "showtime \($0): \(a.owner(of: $0)?.id ?? "?")" }
+            #expect(listed.output.split(separator: "\n").map(String.init) == expected)
+            // Both nodes own some of the eight: the listing is the hash's answer, not one name.
+            #expect(Set(showtimes.compactMap { a.owner(of: $0)?.id }) == ["node-a", "node-b"])
+
+            // The same command on a database whose nodes all stopped says the cluster is down.
+            try await a.leave()
+            try await b.leave()
+            let down = try await ChildProcess.run(boxofficed, ["nodes", "--database", url.connectionString])
+            #expect(down.status != 0)
+            #expect(down.errors.contains("the cluster is down"))
+        }
+    }
 }

@@ -20,6 +20,9 @@ public protocol NodeRegistry: Sendable {
     /// Records that `node` is alive now and returns every node whose last heartbeat is within
     /// `window` milliseconds of now, `node` included, by id.
     func heartbeat(_ node: NodeRecord, liveWithin window: Int64) async throws -> [NodeRecord]
+    /// Every node whose last heartbeat is within `window` milliseconds of now, by id, writing nothing:
+    /// the view an operator asks for (`boxofficed nodes`), which a node would have at its next beat.
+    func liveNodes(within window: Int64) async throws -> [NodeRecord]
     /// Takes `nodeID` out of the table (a graceful stop), so the others take over its showtimes at
     /// their next heartbeat instead of after the liveness window.
     func leave(nodeID: String) async throws
