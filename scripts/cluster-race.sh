@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Opening night on a cluster: scripts/cluster.sh up with three nodes behind HAProxy, 5,000 buyers
-# (boxoffice-soak hot-show, through HAProxy) racing for one showtime, and node-2 SIGKILLed as soon
-# as the race's first holds are in PostgreSQL. The buyers on node-2's connections reconnect
-# through HAProxy and retry (--retries, purchases with their idempotency keys); whichever node
-# owned the showtime (the rendezvous hash decides, so sometimes node-2), the race must end with
-# every buyer answered, no seat in two bookings and every booking a buyer saw confirmed found
-# confirmed in PostgreSQL (the soak tool's invariants, checked in the database too).
+# (boxoffice-soak hot-show, through HAProxy) racing for one showtime, and the node that decides
+# that showtime's seats (its owner, as `boxofficed nodes --showtime` tells) SIGKILLed as soon as
+# the race's first holds are in PostgreSQL. The buyers on its connections reconnect through
+# HAProxy and retry (--retries, purchases with their idempotency keys), the other nodes take the
+# showtime over after the liveness window, and the race must end with every buyer answered, no
+# seat in two bookings and every booking a buyer saw confirmed found confirmed in PostgreSQL (the
+# soak tool's invariants, checked in the database too).
 # Usage: scripts/cluster-race.sh [BUYERS]   (binaries as scripts/cluster.sh finds them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,22 +46,33 @@ set +a
 soak="$(dirname "$BOXOFFICED")/boxoffice-soak"
 [ -x "$soak" ] || fail "no boxoffice-soak beside $BOXOFFICED"
 IFS=, read -r -a node_pids <<<"${NODE_PIDS:?cluster.env names no NODE_PIDS}"
+IFS=, read -r -a node_ids <<<"${NODE_IDS:?cluster.env names no NODE_IDS}"
 holds() { psql "$BOXOFFICE_DATABASE_URL" -Atqc "SELECT count(*) FROM holds"; }
+bookings() { psql "$BOXOFFICE_DATABASE_URL" -Atqc "SELECT count(*) FROM bookings"; }
 
-echo "==> $buyers buyers race for one showtime through HAProxy ($BOXOFFICE_SERVER); node-2 dies mid-race"
+echo "==> $buyers buyers race for one showtime through HAProxy ($BOXOFFICE_SERVER); its owner dies mid-race"
 race_status=0
 "$soak" --server "$BOXOFFICE_SERVER" --scenario hot-show --users "$buyers" --connections 64 --retries 40 \
   --database "$BOXOFFICE_DATABASE_URL" --quiet >"$work/race.out" 2>"$work/race.err" &
 race=$!
-# The kill waits on the race, not on a time: the sign-ups come first, then the holds.
+# The kill waits on the race, not on a time: the sign-ups come first, then the holds. The first
+# hold in PostgreSQL names the race's showtime.
+raced() { psql "$BOXOFFICE_DATABASE_URL" -Atqc "SELECT showtime_id FROM holds LIMIT 1"; }
+showtime=''
 for ((tries = 0; tries < 1200; tries++)); do
-  [ "$(holds)" -gt 0 ] && break
+  showtime=$(raced)
+  [ -n "$showtime" ] && break
   kill -0 "$race" 2>/dev/null || break
   sleep 0.05
 done
-[ "$(holds)" -gt 0 ] || { wait "$race" || true; fail "the race never made a hold"; }
-kill -KILL "${node_pids[1]}" || fail "could not kill node-2 (pid ${node_pids[1]})"
-echo "    SIGKILLed node-2 (pid ${node_pids[1]}) with $(holds) holds made"
+[ -n "$showtime" ] || { wait "$race" || true; fail "the race never made a hold"; }
+owner=$("$BOXOFFICED" nodes --database "$BOXOFFICE_DATABASE_URL" --showtime "$showtime" | sed -n 's/^showtime [0-9]*: //p') ||
+  fail "boxofficed nodes could not name showtime $showtime's owner"
+victim=''
+for i in "${!node_ids[@]}"; do [ "${node_ids[i]}" = "$owner" ] && victim=$i; done
+[ -n "$victim" ] || fail "showtime $showtime's owner '$owner' is none of $NODE_IDS"
+kill -KILL "${node_pids[victim]}" || fail "could not kill $owner (pid ${node_pids[victim]})"
+echo "    SIGKILLed $owner (pid ${node_pids[victim]}), owner of showtime $showtime, with $(holds) holds and $(bookings) bookings made"
 wait "$race" || race_status=$?
 sed 's/^/    /' "$work/race.out"
 [ "$race_status" -eq 0 ] || fail "boxoffice-soak exited $race_status"
