@@ -24,14 +24,10 @@ struct ConnectionOptions: ParsableArguments {
     /// The server's host and port.
     func endpoint() throws -> (host: String, port: Int) {
         let text = server ?? ProcessInfo.processInfo.environment["BOXOFFICE_SERVER"] ?? "127.0.0.1:7070"
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (1...65_535).contains(port), colon != text.startIndex
-        else {
+        guard let endpoint = HostPort(parsing: text) else {
             throw ValidationError("server \"\(text)\" must be HOST:PORT, e.g. 127.0.0.1:7070")
         }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host, port)
+        return (endpoint.host, endpoint.port)
     }
 
     /// Where this server's token is kept.

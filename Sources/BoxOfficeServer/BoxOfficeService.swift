@@ -213,7 +213,7 @@ public final class BoxOfficeService: Service {
                 let peers = try await bindPeerListener(components, settings: settings, quiescing: quiescing)
                 peerChannel = peers
                 let port = peers.localAddress?.port ?? settings.peerPort
-                cluster.membership.advertise(peerAddress: settings.advertisedPeerAddress ?? Self.hostPort(settings.peerHost, port))
+                cluster.membership.advertise(peerAddress: settings.advertisedPeerAddress ?? HostPort(host: settings.peerHost, port: port).description)
                 try await cluster.heartbeat.round()
                 logger.info("joined the cluster", metadata: [
                     "boxoffice.node": "\(settings.nodeID)", "boxoffice.peer_address": "\(peers.localAddress.map { "\($0)" } ?? "?")",
@@ -299,12 +299,7 @@ public final class BoxOfficeService: Service {
                 .get()
         } catch {
             throw BoxOfficeError(.failedPrecondition,
-                                 "cannot listen for peers on \(Self.hostPort(settings.peerHost, settings.peerPort)): \(error)")
+                                 "cannot listen for peers on \(HostPort(host: settings.peerHost, port: settings.peerPort)): \(error)")
         }
-    }
-
-    /// `host:port`, with an IPv6 host in brackets.
-    static func hostPort(_ host: String, _ port: Int) -> String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }

@@ -17,13 +17,11 @@ public struct ServerAddress: Sendable, CustomStringConvertible {
 
     /// "HOST:PORT", or nil when it is not one.
     public init?(_ text: String) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port),
-              colon != text.startIndex
-        else { return nil }
-        self.init(host: String(text[..<colon]), port: port)
+        guard let endpoint = HostPort(parsing: text) else { return nil }
+        self.init(host: endpoint.host, port: endpoint.port)
     }
 
-    public var description: String { "\(host):\(port)" }
+    public var description: String { HostPort(host: host, port: port).description }
 
     /// On a loopback server each connection comes from its own 127.x.y.z address (all of 127/8 is
     /// loopback on Linux), so per-address rate limits and the bot guard see separate clients, as

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BoxOfficeCore
 import BoxOfficeGuard
 import BoxOfficeServer
 
@@ -37,9 +38,7 @@ struct ClusterOptions: ParsableArguments {
         }
         guard (0...65_535).contains(peerPort) else { throw ValidationError("--peer-port must be 0...65535") }
         if let advertisePeer {
-            guard let colon = advertisePeer.lastIndex(of: ":"), colon != advertisePeer.startIndex,
-                  let port = Int(advertisePeer[advertisePeer.index(after: colon)...]), (1...65_535).contains(port)
-            else { throw ValidationError("--advertise-peer must be HOST:PORT") }
+            guard HostPort(parsing: advertisePeer) != nil else { throw ValidationError("--advertise-peer must be HOST:PORT") }
         }
         _ = try peers()
     }

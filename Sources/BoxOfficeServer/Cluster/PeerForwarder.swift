@@ -80,11 +80,9 @@ final class PeerForwarder: Sendable {
 
     /// `host:port`, with IPv6 hosts in brackets.
     static func split(_ address: String) throws -> (host: String, port: Int) {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (1...65_535).contains(port) else {
+        guard let endpoint = HostPort(parsing: address) else {
             throw BoxOfficeError(.internalError, "peer address \"\(address)\" is not host:port")
         }
-        var host = String(address[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host, port)
+        return (endpoint.host, endpoint.port)
     }
 }
