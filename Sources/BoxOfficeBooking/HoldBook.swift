@@ -2,7 +2,8 @@ import HeapModule
 
 /// Seats set aside for one user until an instant; purchase turns them into tickets.
 public struct Hold: Sendable, Hashable {
-    /// Random, unguessable: knowing an id is not enough to act on it, the owner's user id is checked too.
+    /// Random and unguessable, or made from the idempotency key it was asked with; either way knowing
+    /// an id is not enough to act on it, the owner's user id is checked too.
     public let id: String
     public let userID: Int64
     public let seats: SeatSet

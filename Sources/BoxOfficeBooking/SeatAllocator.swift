@@ -27,6 +27,9 @@ public actor SeatAllocator: SeatAvailability {
     var holdShowtime: [String: Int64] = [:]
     var pending = PendingBatch()
     var isWriting = false
+    /// Holds made under an idempotency key whose transaction has not committed yet: a retry under
+    /// the key waits for it rather than answer a hold that may not be saved.
+    var unsavedKeyedHolds: Set<String> = []
     /// The showtimes the batch being written changes.
     var writing: Set<Int64> = []
     /// Counts `forget(where:)` calls: a store read begun before one may predate what another
@@ -79,9 +82,18 @@ public actor SeatAllocator: SeatAvailability {
     // MARK: Holds
 
     /// Holds the requested seats for `userID`, all or none, for `holdDuration` (never past the show's start).
-    public func hold(showtimeID: Int64, userID: Int64, seats request: SeatRequest) async throws -> HoldResult {
+    ///
+    /// With a `requestKey` (the call's idempotency key) the hold's id is made from the user, the
+    /// showtime and the key, so a retry whose first answer was lost (a connection or a node that
+    /// died after the commit) gets that same hold back, from whichever node owns the showtime now,
+    /// instead of holding more seats and leaving the first hold's seats unsellable until it expires.
+    public func hold(showtimeID: Int64, userID: Int64, seats request: SeatRequest, requestKey: String? = nil) async throws -> HoldResult {
         let instant = clock.nowMilliseconds
         var show = try await loadedShow(showtimeID)
+        let keyedID = requestKey.map { Self.holdID(userID: userID, showtimeID: showtimeID, key: $0) }
+        if let keyedID, let earlier = show.holds.holds[keyedID], earlier.userID == userID {
+            return try replay(earlier, of: show, asked: request, at: instant)
+        }
         guard !show.hasStarted(at: instant) else {
             throw BoxOfficeError(.failedPrecondition, "showtime \(showtimeID) has already started: holds are closed")
         }
@@ -105,17 +117,39 @@ public actor SeatAllocator: SeatAvailability {
         willChange(show)
         // Expired holds still in the book may own these seats: end them in the same transaction.
         let expired = show.holds.reap(at: instant).map(\.id)
-        let id = Self.newHoldID(now: instant)
+        let id = keyedID ?? Self.newHoldID(now: instant)
         let expiresAt = min(instant + Milliseconds.of(holdDuration), show.startsAt)
         show.holds.add(Hold(id: id, userID: userID, seats: wanted, expiresAt: expiresAt, order: order))
         shows[showtimeID] = show
         for gone in expired { index(gone, nil) }
         index(id, showtimeID)
 
+        if keyedID != nil { unsavedKeyedHolds.insert(id) }
+        defer { if keyedID != nil { unsavedKeyedHolds.remove(id) } }
         try await commit([.endHolds(expired, .expired),
                           .hold(id: id, userID: userID, showtimeID: showtimeID, seats: order, expiresAt: expiresAt, now: instant)])
         return HoldResult(holdID: id, showtimeID: showtimeID, seatIndices: order, seatLabels: show.labels(order),
                           expiresAt: Milliseconds.date(sinceEpoch: expiresAt))
+    }
+
+    /// The answer to a hold retried under its idempotency key: the hold it made, once saved, if it
+    /// still keeps its seats and the retry asks for the same seats.
+    private func replay(_ earlier: Hold, of show: ShowSeats, asked request: SeatRequest, at instant: Int64) throws -> HoldResult {
+        guard !unsavedKeyedHolds.contains(earlier.id) else {
+            throw BoxOfficeError(.aborted, "hold \(earlier.id), made with this idempotency key, is still being saved: retry in a moment",
+                                 retryAfterMilliseconds: 100)
+        }
+        let same: Bool = switch request {
+        case .labels(let labels): labels.map { $0.uppercased() } == show.labels(earlier.order).map { $0.uppercased() }
+        case .bestAvailable(let count, _): count == earlier.order.count
+        }
+        guard same else {
+            throw BoxOfficeError.invalidArgument("this idempotency key was already used for hold \(earlier.id) of other seats: "
+                                                 + "use a new key for a new hold")
+        }
+        guard earlier.expiresAt > instant else { throw SeatClaimLoss.holdExists(holdID: earlier.id) }
+        return HoldResult(holdID: earlier.id, showtimeID: show.showtimeID, seatIndices: earlier.order,
+                          seatLabels: show.labels(earlier.order), expiresAt: Milliseconds.date(sinceEpoch: earlier.expiresAt))
     }
 
     /// The seats of `userID`'s live hold, for pricing before a purchase.
@@ -387,6 +421,30 @@ public actor SeatAllocator: SeatAvailability {
     /// ones (90 bits from the system's CSPRNG), so ids cannot be guessed, yet new holds sort after
     /// old ones: inserts into `holds` and its claims' index touch the last pages of the B-trees
     /// instead of random ones, which keeps each group commit's WAL write small.
+    /// The id of the hold `userID` makes on `showtimeID` under idempotency key `key`: 26 characters
+    /// of `newHoldID`'s alphabet from a 128-bit hash of the three, the same on every node and
+    /// release (the hash is written out here, not the standard library's seeded one).
+    static func holdID(userID: Int64, showtimeID: Int64, key: String) -> String {
+        // FNV-1a over the bytes, twice with different bases, each finished by SplitMix64.
+        var high: UInt64 = 0xCBF2_9CE4_8422_2325
+        var low: UInt64 = 0x6C62_272E_07BB_0142
+        for byte in "\(userID)/\(showtimeID)/\(key)".utf8 {
+            high = (high ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            low = (low ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        var mixHigh = SplitMix64(seed: high)
+        var mixLow = SplitMix64(seed: low ^ 0x9E37_79B9_7F4A_7C15)
+        var bits = (mixHigh.next(), mixLow.next())
+        let alphabet = Array("234567abcdefghijklmnopqrstuvwxyz")
+        var id = ""
+        id.reserveCapacity(26)
+        for _ in 0..<26 {
+            id.append(alphabet[Int(bits.0 >> 59)])
+            bits = (bits.0 << 5 | bits.1 >> 59, bits.1 << 5)
+        }
+        return id
+    }
+
     static func newHoldID(now: Int64) -> String {
         // In ASCII order, so that the id's text order is the time order.
         let alphabet = Array("234567abcdefghijklmnopqrstuvwxyz")

@@ -18,7 +18,7 @@ public final class BoxOfficeConnection: Sendable {
     public struct CallOptions: Sendable {
         /// How long the server may take; nil leaves the server's default.
         public var deadline: Duration?
-        /// Makes a retried purchase safe.
+        /// Makes a retried hold or purchase safe: the same key gives the same hold or booking back.
         public var idempotencyKey: String
         /// The bearer token of this call when it is not the client's `authToken` (many buyers on one connection).
         public var authToken: String?

@@ -152,7 +152,7 @@ struct PostgresSeatBatch {
             holds.map(\.expiresAt)
         ), logger: logger)
         if let refused = Self.first(of: holds, keyedBy: \.id, short: written) {
-            throw SeatLedgerFailure(request: refused.request, cause: BoxOfficeError.internalError("hold id \(refused.id) collides with another"))
+            throw SeatLedgerFailure(request: refused.request, cause: SeatClaimLoss.holdExists(holdID: refused.id))
         }
         // One statement for every seat of every hold. A seat whose claim had expired at its hold's
         // instant is taken over in it; one claimed by a live hold or a booking is not, and its

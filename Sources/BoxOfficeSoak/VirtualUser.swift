@@ -121,7 +121,10 @@ public struct VirtualUser: Sendable {
             } catch let error as BoxOfficeError {
                 response = .failure(callID: 0, error)
             }
-            guard response.status.code == .unavailable, attempt < retries else { break }
+            // ABORTED with a retry-after under a key: the first attempt's hold is still being saved.
+            let retryable = response.status.code == .unavailable
+                || (response.status.code == .aborted && !idempotencyKey.isEmpty && response.status.retryAfterMs > 0)
+            guard retryable, attempt < retries else { break }
             attempt += 1
             recorder.retried()
             if !client.isOpen { _ = try? await connection.reopen(after: client) }
@@ -137,6 +140,11 @@ public struct VirtualUser: Sendable {
             if let arrival = nextArrival, arrival < .now { nextArrival = .now }
         }
         return response
+    }
+
+    /// A new idempotency key, for a hold: its retries after a lost answer get the same hold back.
+    public mutating func newKey() -> String {
+        "k" + String(random.next(), radix: 36) + String(random.next(), radix: 36)
     }
 
     /// A person's pause before the next call (closed loop only: an open loop's arrivals pace it).

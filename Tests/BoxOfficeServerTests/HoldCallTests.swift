@@ -56,6 +56,31 @@ struct HoldCallTests {
         }
     }
 
+    @Test func aHoldRetriedUnderItsIdempotencyKeyIsTheSameHoldUntilItEnds() async throws {
+        try await TestServer.withRunning { server, _ in
+            let alice = try await signedIn(server, "alice@example.com")
+            let show = try await laterShowtime(alice)
+            let keyed = BoxOfficeConnection.CallOptions(idempotencyKey: "alice-hold-1")
+            let best = Boxoffice_V1_Request.OneOf_Call.holdSeats(.with { $0.showtimeID = show.id; $0.bestAvailable = .with { $0.count = 2 } })
+
+            let first = try await alice.send(best, options: keyed)
+            let again = try await alice.send(best, options: keyed)
+            #expect(first.status.code == .ok)
+            #expect(again.result == first.result, "the retry answers the same hold")
+            let map = try await alice.seatMap(.with { $0.showtimeID = show.id })
+            #expect(map.held == 2, "two seats held, not four")
+            guard case .holdSeats(let held) = first.result else { Issue.record("no hold in \(first)"); return }
+
+            _ = try await alice.call(.releaseHold(.with { $0.holdID = held.holdID }))
+            let reused = try await alice.send(best, options: keyed)
+            #expect(reused.status.code == .failedPrecondition)
+            #expect(reused.status.message.contains("use a new idempotency key"))
+            let fresh = try await alice.send(best, options: .init(idempotencyKey: "alice-hold-2"))
+            #expect(fresh.status.code == .ok)
+            await alice.close()
+        }
+    }
+
     @Test func holdsNeedAValidTokenAndAWellFormedRequest() async throws {
         try await TestServer.withRunning { server, _ in
             let client = try await signedIn(server, "carol@example.com")

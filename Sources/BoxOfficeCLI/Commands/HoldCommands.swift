@@ -21,6 +21,11 @@ struct HoldCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --best: standard, premium or wheelchair (a wheelchair place and companion seats).", valueName: "kind"))
     var kind: String = "standard"
 
+    @Option(help: ArgumentHelp(
+        "Makes a retry safe: the same key gives the same hold back instead of holding more seats. Generated when not given.",
+        valueName: "key"))
+    var idempotencyKey: String?
+
     func validate() throws {
         try checkID(showtime, option: "--showtime")
         switch (seats, best) {
@@ -52,7 +57,17 @@ struct HoldCommand: AsyncParsableCommand {
                 }
             }
         }
-        let result = try await connection.withClient { try await $0.call(.holdSeats(request), options: connection.callOptions) }
+        let key = idempotencyKey ?? UUID().uuidString.lowercased()
+        var options = connection.callOptions
+        options.idempotencyKey = key
+        let result: Boxoffice_V1_Response.OneOf_Result
+        do {
+            result = try await connection.withClient { try await $0.call(.holdSeats(request), options: options) }
+        } catch let error as BoxOfficeError where [.unavailable, .aborted, .deadlineExceeded, .unknown].contains(error.code) {
+            // The hold may have been made: the key gets it back rather than holding more seats.
+            FileHandle.standardError.write(Data("retry safely with: --idempotency-key \(key)\n".utf8))
+            throw error
+        }
         guard case .holdSeats(let hold) = result else { return }
         try connection.output(hold) { describe(hold, nowMs: HumanTime.nowMs) }
     }

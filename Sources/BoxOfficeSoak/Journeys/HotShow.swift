@@ -30,7 +30,7 @@ enum HotShow {
             hold = try await user.send(.holdSeats(.with {
                 $0.showtimeID = showtime
                 $0.bestAvailable = .with { $0.count = 2; $0.kind = kind }
-            }))
+            }), idempotencyKey: user.newKey())
             if hold.status.code != .alreadyExists { break }
         }
         if case .holdSeats(let held) = hold.result {

@@ -13,7 +13,8 @@ enum PeopleJourneys {
     /// the hold (15 %) or walk away and let it expire (15 %).
     static func buy(_ user: inout VirtualUser) async throws {
         guard let showtime = try await pickShowtime(&user, date: user.saleDate) else { return }
-        let hold = try await user.send(.holdSeats(.with { $0.showtimeID = showtime; $0.bestAvailable = .with { $0.count = 2 } }))
+        let hold = try await user.send(.holdSeats(.with { $0.showtimeID = showtime; $0.bestAvailable = .with { $0.count = 2 } }),
+                                       idempotencyKey: user.newKey())
         guard case .holdSeats(let held) = hold.result else { return }
         user.count(.held)
         user.touch(showtime: showtime)
@@ -34,7 +35,8 @@ enum PeopleJourneys {
     /// them at once (two allocator transactions per booking).
     static func book(_ user: inout VirtualUser, showtimes: [Int64]) async throws {
         let showtime = user.random.pick(showtimes)
-        let hold = try await user.send(.holdSeats(.with { $0.showtimeID = showtime; $0.bestAvailable = .with { $0.count = 2 } }))
+        let hold = try await user.send(.holdSeats(.with { $0.showtimeID = showtime; $0.bestAvailable = .with { $0.count = 2 } }),
+                                       idempotencyKey: user.newKey())
         guard case .holdSeats(let held) = hold.result else { return }
         user.count(.held)
         user.touch(showtime: showtime)

@@ -141,6 +141,14 @@ public enum SeatClaimLoss {
         BoxOfficeError(.alreadyExists, "\(refused) of the \(seatCount) seats asked for are taken: choose others")
     }
 
+    /// A new hold whose id is in the store already. Random ids never meet; an id made from an
+    /// idempotency key does when the key is used again after its hold ended (bought, released or
+    /// expired), and the new hold must not be mistaken for the old one.
+    public static func holdExists(holdID: String) -> BoxOfficeError {
+        BoxOfficeError(.failedPrecondition, "hold \(holdID) was already made with this idempotency key and has ended: "
+                       + "use a new idempotency key to hold seats again")
+    }
+
     /// A purchase whose hold no longer claims all its seats in the store: it expired there and
     /// another hold took some over. The buyer must hold seats again.
     public static func error(holdID: String, claimed: Int, of seatCount: Int) -> BoxOfficeError {

@@ -72,8 +72,11 @@ enum SeatClaims {
     /// claim belongs to a hold expired at `now`; fails if a seat is claimed by a live hold or a booking.
     static func insertHold(id: String, userID: Int64, showtimeID: Int64, seats: [Int], expiresAt: Int64, now: Int64,
                            in db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO holds (id, user_id, showtime_id, seats, expires_at, state) VALUES (?, ?, ?, ?, ?, 'live')")
-            .execute(arguments: [id, userID, showtimeID, seats.map(String.init).joined(separator: ","), expiresAt])
+        try db.cachedStatement(sql: """
+            INSERT INTO holds (id, user_id, showtime_id, seats, expires_at, state) VALUES (?, ?, ?, ?, ?, 'live')
+            ON CONFLICT (id) DO NOTHING
+            """).execute(arguments: [id, userID, showtimeID, seats.map(String.init).joined(separator: ","), expiresAt])
+        guard db.changesCount == 1 else { throw SeatClaimLoss.holdExists(holdID: id) }
         // An upsert whose WHERE refuses changes no row: the seat is someone's for now.
         let claim = try db.cachedStatement(sql: """
             INSERT INTO seat_claims (showtime_id, seat_index, hold_id, expires_at) VALUES (?, ?, ?, ?)
