@@ -5,8 +5,9 @@
 # the race's first holds are in PostgreSQL. The buyers on its connections reconnect through
 # HAProxy and retry (--retries, purchases with their idempotency keys), the other nodes take the
 # showtime over after the liveness window, and the race must end with every buyer answered, no
-# seat in two bookings and every booking a buyer saw confirmed found confirmed in PostgreSQL (the
-# soak tool's invariants, checked in the database too).
+# seat in two bookings, no hold left behind (a buyer whose hold's answer was lost gets that hold
+# back under its idempotency key, so the sellable seats are all sold) and every booking a buyer saw
+# confirmed found confirmed in PostgreSQL (the soak tool's invariants, checked in the database too).
 # Usage: scripts/cluster-race.sh [BUYERS]   (binaries as scripts/cluster.sh finds them)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -14,11 +14,14 @@ struct InvariantChecks {
     /// Through the API: no seat in two confirmed bookings; every booking the run saw confirmed is
     /// found, confirmed, with the same seats; every showtime touched has sold + held + available
     /// equal to its seats, with every confirmed seat sold. With `freshShowtime` (a showtime only
-    /// this run sold), sold is exactly what the run saw confirmed.
+    /// this run sold), sold is exactly what the run saw confirmed, and no hold is left in it: every
+    /// buyer of a hot show buys what they held, so a hold still there is one whose answer was lost
+    /// and whose retry held other seats (its seats unsellable until it expires).
     mutating func checkThroughAPI(confirmed: [ConfirmedBooking], touched: Set<Int64>, server: ServerAddress,
                                   freshShowtime: Int64? = nil) async throws {
         checked.append("no seat in two bookings, \(confirmed.count) confirmed bookings found as confirmed, "
-                       + "sold + held + free = capacity in \(touched.count) showtimes")
+                       + "sold + held + free = capacity in \(touched.count) showtimes"
+                       + (freshShowtime == nil ? "" : ", no hold left behind"))
         var seatOwners: [Int64: [String: String]] = [:]
         for booking in confirmed {
             for seat in booking.seats {
@@ -56,6 +59,10 @@ struct InvariantChecks {
             }
             if showtime == freshShowtime, sold.count > bought.count {
                 failures.append("showtime \(showtime): seats sold to nobody the run saw confirmed: \(sold.subtracting(bought).sorted().joined(separator: ","))")
+            }
+            if showtime == freshShowtime, map.held > 0 {
+                let held = seats.filter { $0.state == .held }.map(\.label)
+                failures.append("showtime \(showtime): \(held.count) seats still held after every buyer bought what they held: \(held.joined(separator: ","))")
             }
             return failures
         }
