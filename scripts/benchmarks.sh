@@ -15,6 +15,11 @@
 #        scripts/benchmarks.sh compare-postgres BASE_BIN_DIR [ROUNDS] [OUT_DIR]   this build against
 #          another one, both on one throwaway PostgreSQL (pinned as above), alternating: browse,
 #          durable bookings and a 5,000-buyer hot show, on a fresh database each time
+#        scripts/benchmarks.sh cluster [ROUNDS] [OUT_DIR]   one node against three, each behind HAProxy
+#          on a fresh PostgreSQL (scripts/cluster.sh; every process of it on core 1, the load on core 0),
+#          alternating: browse, durable bookings through HAProxy and straight at node-1 (forwarded
+#          seat calls), a 5,000-buyer hot show; with three, the time from SIGKILLing a showtime's
+#          owner until a survivor answers its seat map
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release >/dev/null
@@ -128,6 +133,80 @@ if [ "${1:-}" = "postgres" ]; then
     echo "==> pgbench-64-$round: the booking transaction pair, 64 clients, 10 s"
     PGPASSWORD="$(cat "$out/pg/password")" $pin_load "$pg_bin/pgbench" -h 127.0.0.1 -p "$PGPORT" -U boxoffice -n -c 64 -j 2 -T 10 \
       -f Benchmarks/pgbench/booking.sql bench | grep -E "tps|latency average|number of transactions actually"
+  done
+  exit 0
+fi
+
+if [ "${1:-}" = "cluster" ]; then
+  rounds="${2:-2}"
+  out="${3:-$(mktemp -d)}"; mkdir -p "$out"
+  chmod 0711 "$out" # PostgreSQL runs as postgres under $out/cluster-N/pg when run as root
+  pin_load="taskset -c 0"
+  cli="$bin/boxoffice"
+  cluster_dir=""
+  stop_cluster() { if [ -n "$cluster_dir" ]; then scripts/cluster.sh down --dir "$cluster_dir" --remove >/dev/null || true; cluster_dir=""; fi; }
+  trap stop_cluster EXIT
+  # up_cluster N: N nodes behind HAProxy on a fresh PostgreSQL, every process of it pinned to core 1.
+  up_cluster() {
+    cluster_dir="$out/cluster-$1"
+    BOXOFFICED="$bin/boxofficed" scripts/cluster.sh up --nodes "$1" --dir "$cluster_dir" -- \
+      --trusted 127.0.0.0/8 --password-hash-rounds 1000 --log-level warning >/dev/null
+    set -a
+    # shellcheck source=/dev/null # written by scripts/cluster.sh up
+    . "$cluster_dir/cluster.env"
+    set +a
+    local p
+    for p in ${NODE_PIDS//,/ } "$HAPROXY_PID"; do taskset -a -cp 1 "$p" >/dev/null; done
+    for p in "$PG_PRIMARY_PID" $(pgrep -P "$PG_PRIMARY_PID"); do taskset -cp 1 "$p" >/dev/null; done
+    IFS=, read -r -a node_addrs <<<"$NODE_ADDRS"
+  }
+  echo "one node against three behind HAProxy, $rounds rounds; results in $out"
+  for round in $(seq 1 "$rounds"); do
+    for nodes in 1 3; do
+      up_cluster "$nodes"
+      run "browse-16-${nodes}n-$round" --server "$BOXOFFICE_SERVER" --scenario browse --users 16 --connections 16 --duration 10
+      run "purchase-64-${nodes}n-$round" --server "$BOXOFFICE_SERVER" --scenario purchase --users 64 --connections 16 --duration 10 \
+        --database "$BOXOFFICE_DATABASE_URL"
+      # Straight at node-1: with three nodes two showtimes in three are decided elsewhere, so
+      # this run's HoldSeats and Purchase latencies carry the forwarding hop.
+      run "purchase-64-at-node-1-${nodes}n-$round" --server "${node_addrs[0]}" --scenario purchase --users 64 --connections 16 \
+        --duration 10 --database "$BOXOFFICE_DATABASE_URL"
+      run "hot-show-${nodes}n-$round" --server "$BOXOFFICE_SERVER" --scenario hot-show --users 5000 --connections 16 \
+        --retries 40 --database "$BOXOFFICE_DATABASE_URL"
+      if [ "$nodes" = 3 ]; then
+        # Then the owner SIGKILLed: how long until a survivor holds the showtime's seats again.
+        showtime=$(BOXOFFICE_SERVER="${node_addrs[0]}" "$cli" showtimes --near 60601 --date "$(TZ=America/Chicago date -d tomorrow +%F)" \
+          --page-size 1 | grep -Eo '^ *[0-9]+ ' | tr -d ' ' | head -n 1)
+        owner=$("$bin/boxofficed" nodes --database "$BOXOFFICE_DATABASE_URL" --showtime "$showtime" | sed -n 's/^showtime [0-9]*: //p')
+        IFS=, read -r -a ids <<<"$NODE_IDS"; IFS=, read -r -a pids <<<"$NODE_PIDS"
+        for i in "${!ids[@]}"; do [ "${ids[i]}" = "$owner" ] && victim=$i; done
+        survivor=$(( (victim + 1) % 3 ))
+        # Seat-count staleness: two seats held at the owner, then the survivor's search polled
+        # until its seats-left count shows them (it reads another node's showtime from the
+        # database and drops that copy at its next heartbeat).
+        at() { local node=$1; shift; XDG_CONFIG_HOME="$out/cli" BOXOFFICE_SERVER="${node_addrs[node]}" "$cli" "$@"; }
+        search=(showtimes --near 60601 --date "$(TZ=America/Chicago date -d tomorrow +%F)" --page-size 1)
+        left() { at "$survivor" "${search[@]}" | grep -E "^ *$showtime " | grep -Eo '[0-9]+/[0-9]+' | head -n 1 | cut -d/ -f1; }
+        before=$(left)
+        echo 'long enough password' | at "$victim" signup --email "bench-$round@example.com" --name bench >/dev/null
+        echo 'long enough password' | at "$survivor" signin --email "bench-$round@example.com" >/dev/null
+        at "$victim" hold --showtime "$showtime" --best 2 >/dev/null
+        held=$(date +%s%N)
+        deadline=$((SECONDS + 10))
+        until [ "$(left)" = $((before - 2)) ]; do [ "$SECONDS" -lt "$deadline" ] || { echo "staleness: no change in 10 s" >&2; break; }; done
+        echo "==> staleness-$round: ${ids[survivor]}'s search showed 2 seats held at their owner $owner $(( ($(date +%s%N) - held) / 1000000 )) ms after the hold's answer"
+        kill -KILL "${pids[victim]}"
+        killed=$(date +%s%N)
+        deadline=$((SECONDS + 30))
+        until at "$survivor" hold --showtime "$showtime" --best 1 >/dev/null 2>&1; do
+          [ "$SECONDS" -lt "$deadline" ] || { echo "takeover: no answer in 30 s" >&2; break; }
+          sleep 0.02
+        done
+        echo "==> takeover-$round: a seat of showtime $showtime held through ${ids[survivor]} $(( ($(date +%s%N) - killed) / 1000000 )) ms after its owner $owner was SIGKILLed"
+        echo
+      fi
+      stop_cluster
+    done
   done
   exit 0
 fi
