@@ -20,6 +20,10 @@ public enum PostgresFailure {
             return SeatLedgerFailure(request: failure.request, cause: translated(failure.cause))
         }
         guard isTransient(error) else { return error }
+        if isReadOnly(error) {
+            return BoxOfficeError(.unavailable, "the database accepts no writes right now (a standby, or a primary during a failover): "
+                                  + "try again shortly", retryAfterMilliseconds: retryAfterMilliseconds)
+        }
         return BoxOfficeError(.unavailable, "the database is not answering (\(describe(error))): try again shortly",
                               retryAfterMilliseconds: retryAfterMilliseconds)
     }
@@ -35,6 +39,12 @@ public enum PostgresFailure {
         return isTransient(error)
     }
 
+    /// SQLSTATE 25006: the server answering is read-only, a standby or a primary that a failover
+    /// tool is demoting or has not yet let write. The writable database is elsewhere or coming.
+    static func isReadOnly(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "25006"
+    }
+
     static func isTransient(_ error: any Error) -> Bool {
         switch error {
         case let error as PSQLError:
@@ -43,8 +53,9 @@ public enum PostgresFailure {
             }
             guard let state = error.serverInfo?[.sqlState] else { return false }
             // 08: connection exception; 57P01-03: the server shutting down or starting; 53300: too
-            // many connections; 40001/40P01: serialization failure, deadlock.
-            return state.hasPrefix("08") || state.hasPrefix("57P") || ["53300", "40001", "40P01"].contains(state)
+            // many connections; 25006: a read-only server (see isReadOnly); 40001/40P01:
+            // serialization failure, deadlock.
+            return state.hasPrefix("08") || state.hasPrefix("57P") || ["53300", "25006", "40001", "40P01"].contains(state)
         case is NIOConnectionError, is IOError:
             return true
         default:

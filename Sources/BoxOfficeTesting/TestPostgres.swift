@@ -117,6 +117,20 @@ public enum TestPostgres {
         }
     }
 
+    /// Makes `url`'s database refuse writes (`default_transaction_read_only`), or accept them again,
+    /// for every session from now on, and ends the sessions already open: the store then meets
+    /// what a standby, or a primary in its failover tool's fencing wait, answers.
+    public static func setReadOnly(_ url: PostgresURL, _ readOnly: Bool,
+                                   logger: Logger = Logger(label: "boxoffice.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
+        async throws {
+        guard let admin = Self.url else { return }
+        try await Self.admin(admin, logger: logger) { client in
+            try await client.query("ALTER DATABASE \(unescaped: url.database) SET default_transaction_read_only = \(unescaped: readOnly ? "on" : "off")",
+                                   logger: logger)
+        }
+        try await terminateConnections(to: url, logger: logger)
+    }
+
     /// Runs `body` with a short-lived client on the admin database.
     static func admin(_ url: PostgresURL, logger: Logger, _ body: (PostgresClient) async throws -> Void) async throws {
         let client = PostgresClient(configuration: url.clientConfiguration(maximumConnections: 2), backgroundLogger: logger)

@@ -118,6 +118,44 @@ struct PostgresStoreTests {
         }
     }
 
+    /// A database that accepts no writes (a standby, or the primary a failover tool is fencing):
+    /// writes are UNAVAILABLE with a retry-after that says so, never INTERNAL; reads go on; once
+    /// it accepts writes again, so does the store.
+    @Test func aReadOnlyDatabaseMakesWritesUnavailableAndReadsGoOn() async throws {
+        try await TestPostgres.withDatabase { store, url in
+            try await TestPostgres.setReadOnly(url, true)
+            var refused: BoxOfficeError?
+            for attempt in 0..<100 where refused == nil {
+                do {
+                    _ = try await store.createUser(email: "ro\(attempt)@example.com", name: "r", passwordHash: "x", createdAtMilliseconds: 0)
+                    Issue.record("a read-only database took a write")
+                    return
+                } catch let error as BoxOfficeError where error.message.contains("accepts no writes") {
+                    refused = error
+                } catch let error as BoxOfficeError {
+                    // The sessions just ended: the pool reconnecting first (waited for as an event).
+                    #expect(error.code == .unavailable, "\(error)")
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            #expect(refused?.code == .unavailable)
+            #expect((refused?.retryAfterMilliseconds ?? 0) > 0)
+            #expect(try await store.theatre(id: 1) != nil, "reads still answer")
+
+            try await TestPostgres.setReadOnly(url, false)
+            var created: Int64?
+            for attempt in 0..<100 where created == nil {
+                do {
+                    created = try await store.createUser(email: "rw\(attempt)@example.com", name: "w", passwordHash: "x", createdAtMilliseconds: 0)
+                } catch let error as BoxOfficeError {
+                    #expect(error.code == .unavailable, "\(error)")
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            #expect(created != nil, "writes came back")
+        }
+    }
+
     @Test func migrationsRunOnceAndANewerSchemaIsRefused() async throws {
         try await TestPostgres.withDatabase { store, _ in
             // The template was migrated; running again changes nothing.
