@@ -417,13 +417,11 @@ public actor SeatAllocator: SeatAvailability {
         }
     }
 
-    /// 26 lowercase base32 characters: 8 that spell the creation time in milliseconds, then 18 random
-    /// ones (90 bits from the system's CSPRNG), so ids cannot be guessed, yet new holds sort after
-    /// old ones: inserts into `holds` and its claims' index touch the last pages of the B-trees
-    /// instead of random ones, which keeps each group commit's WAL write small.
     /// The id of the hold `userID` makes on `showtimeID` under idempotency key `key`: 26 characters
     /// of `newHoldID`'s alphabet from a 128-bit hash of the three, the same on every node and
-    /// release (the hash is written out here, not the standard library's seeded one).
+    /// release (the hash is written out here, not the standard library's seeded one). Unlike
+    /// `newHoldID`'s, these ids do not sort by time (a retry comes later and must find the same id),
+    /// so keyed holds land on random pages of the `holds` primary key's index.
     static func holdID(userID: Int64, showtimeID: Int64, key: String) -> String {
         // FNV-1a over the bytes, twice with different bases, each finished by SplitMix64.
         var high: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -445,6 +443,10 @@ public actor SeatAllocator: SeatAvailability {
         return id
     }
 
+    /// 26 lowercase base32 characters: 8 that spell the creation time in milliseconds, then 18 random
+    /// ones (90 bits from the system's CSPRNG), so ids cannot be guessed, yet new holds sort after
+    /// old ones: inserts into `holds` and its claims' index touch the last pages of the B-trees
+    /// instead of random ones, which keeps each group commit's WAL write small.
     static func newHoldID(now: Int64) -> String {
         // In ASCII order, so that the id's text order is the time order.
         let alphabet = Array("234567abcdefghijklmnopqrstuvwxyz")
