@@ -38,7 +38,7 @@ fi
 # of their own: run beside two hundred other tests on two cores, a load test measures the machine,
 # not the server.
 load_tests='BoxOfficeSoakTests|hotShowSellsEachSeatOnceAndChecksItsInvariants'
-swift test --skip "BoxOfficePostgresTests|DatabaseOutageTests|$load_tests" "$@"
+swift test --skip "BoxOfficePostgresTests|DatabaseOutageTests|SynchronousStandbyTests|$load_tests" "$@"
 echo "==> the load tests, on their own"
 swift test --skip-build --filter "$load_tests" --skip PostgresSoakRunTests "$@"
 # The PostgreSQL store's suite, and the server's call tests again, each on a fresh PostgreSQL
@@ -48,12 +48,13 @@ swift test --skip-build --filter "$load_tests" --skip PostgresSoakRunTests "$@"
 if [ -n "${BOXOFFICE_TEST_POSTGRES_URL:-}" ]; then
   echo "==> the PostgreSQL store, and the server's call tests on PostgreSQL"
   BOXOFFICE_TEST_STORE=postgres swift test --skip-build --filter 'BoxOfficePostgresTests|BoxOfficeServerTests' \
-    --skip 'HousekeepingTests|shutdownAnswersEveryCallAlreadyInFlight|DatabaseOutageTests' "$@"
+    --skip 'HousekeepingTests|shutdownAnswersEveryCallAlreadyInFlight|DatabaseOutageTests|SynchronousStandbyTests' "$@"
   # The soak runs again with boxofficed on PostgreSQL (a buy funnel, the tool's mixed run, a
-  # 3,000-buyer hot show), their invariants checked in that database, and PostgreSQL stopped and
-  # started under a stream of purchases: load tests, so on their own.
+  # 3,000-buyer hot show), their invariants checked in that database, PostgreSQL stopped and
+  # started under a stream of purchases, and commits against a synchronous standby that never
+  # answers (the last two on a PostgreSQL of their own): so on their own.
   echo "==> the soak runs and the database outage on PostgreSQL, on their own"
-  swift test --skip-build --filter 'PostgresSoakRunTests|DatabaseOutageTests' "$@"
+  swift test --skip-build --filter 'PostgresSoakRunTests|DatabaseOutageTests|SynchronousStandbyTests' "$@"
 fi
 echo "==> the cluster hand-off model (spin)"
 scripts/model-check.sh

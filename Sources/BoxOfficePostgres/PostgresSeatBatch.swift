@@ -99,8 +99,19 @@ struct PostgresSeatBatch {
 
     // MARK: Writing
 
+    /// Whether the batch must wait for a synchronous standby before it commits: it confirms a
+    /// booking, a cancellation (and its refund) or a payment intent, which must survive the
+    /// primary's loss. Holds and their endings need not: a hold lost in a failover sells nothing
+    /// twice, its purchase then fails cleanly (the hold is not found: hold again), and a lost release or
+    /// expiry only keeps seats until the hold's own expiry.
+    var needsStandby: Bool { !intents.isEmpty || !cancels.isEmpty || !purchases.isEmpty }
+
     /// Runs the batch's statements on `connection`, inside the caller's transaction.
     func write(on connection: PostgresConnection, logger: Logger) async throws {
+        if !needsStandby {
+            // Only this transaction's commit; with no standby configured it changes nothing.
+            try await connection.query("SET LOCAL synchronous_commit = local", logger: logger)
+        }
         if !intents.isEmpty { try await writeIntents(on: connection, logger: logger) }
         if !endings.isEmpty { try await writeEndings(on: connection, logger: logger) }
         if !cancels.isEmpty { try await writeCancels(on: connection, logger: logger) }
