@@ -15,17 +15,6 @@ import Testing
 @Suite("A database outage under load", .enabled(if: TestPostgres.url != nil, "needs BOXOFFICE_TEST_POSTGRES_URL"),
        .timeLimit(.minutes(3)))
 struct DatabaseOutageTests {
-    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    /// Runs scripts/postgres.sh and waits for it. Its output goes nowhere: a pipe would be held open
-    /// by the postmaster that `up` leaves running.
-    private static func postgres(_ arguments: String...) async throws {
-        let script = repository.appendingPathComponent("scripts/postgres.sh").path
-        let status = await (try ChildProcess(script, arguments)).waitForExit()
-        try #require(status == 0, "scripts/postgres.sh \(arguments.joined(separator: " ")) failed (exit status \(status))")
-    }
-
     /// What the buyers saw.
     final class Ledger: Sendable {
         struct Seen: Sendable {
@@ -52,16 +41,9 @@ struct DatabaseOutageTests {
         let directory = try TestCatalogue.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let pgDirectory = directory.appendingPathComponent("pg").path
-        try await Self.postgres("up", "--dir", pgDirectory)
-        defer {
-            // The postmaster, stopped by its pid even when the test failed.
-            if let down = try? ChildProcess(Self.repository.appendingPathComponent("scripts/postgres.sh").path, ["down", "--dir", pgDirectory]) {
-                while !down.hasExited { usleep(20_000) }  // a defer cannot await; `down` takes a second or two
-            }
-        }
-        let environment = try String(contentsOfFile: pgDirectory + "/postgres.env", encoding: .utf8)
-        let url = try #require(environment.split(separator: "\n").first { $0.hasPrefix("BOXOFFICE_DATABASE_URL=") }?
-            .dropFirst("BOXOFFICE_DATABASE_URL=".count))
+        let postgres = try await ScratchPostgres.up(in: pgDirectory)
+        defer { postgres.stopNow() }  // the postmaster, stopped by its pid even when the test failed
+        let url = postgres.url
         let key = directory.appendingPathComponent("signing.key")
         try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).write(to: key)
         let server = try ServerProcess.start(database: String(url), arguments: [
@@ -119,10 +101,10 @@ struct DatabaseOutageTests {
                     try #require(condition())
                 }
                 try await until { ledger.confirmedCount >= 15 }
-                try await Self.postgres("down", "--dir", pgDirectory)
+                try await ScratchPostgres.run("down", "--dir", pgDirectory)
                 try await until { ledger.unavailableCount >= 10 }
                 let before = ledger.confirmedCount
-                try await Self.postgres("up", "--dir", pgDirectory)
+                try await ScratchPostgres.run("up", "--dir", pgDirectory)
                 try await until { ledger.confirmedCount >= before + 15 }
                 ledger.stopBuying()
             }

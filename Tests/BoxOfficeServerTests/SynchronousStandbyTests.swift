@@ -12,15 +12,6 @@ import Testing
 @Suite("Commits and the synchronous standby", .enabled(if: TestPostgres.url != nil, "needs BOXOFFICE_TEST_POSTGRES_URL"),
        .timeLimit(.minutes(2)))
 struct SynchronousStandbyTests {
-    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    private static func postgres(_ arguments: String...) async throws {
-        let script = repository.appendingPathComponent("scripts/postgres.sh").path
-        let status = await (try ChildProcess(script, arguments)).waitForExit()
-        try #require(status == 0, "scripts/postgres.sh \(arguments.joined(separator: " ")) failed (exit status \(status))")
-    }
-
     /// One value from `psql` as the server's own role.
     private static func psql(_ url: String, _ sql: String) async throws -> String {
         let result = try await ChildProcess.run("/usr/lib/postgresql/15/bin/psql", [url, "-XAtqc", sql])
@@ -49,16 +40,9 @@ struct SynchronousStandbyTests {
     @Test func aHoldCommitsWithoutTheStandbyAndAPurchaseWaitsForIt() async throws {
         let directory = try TestCatalogue.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let pgDirectory = directory.appendingPathComponent("pg").path
-        try await Self.postgres("up", "--dir", pgDirectory)
-        defer {
-            if let down = try? ChildProcess(Self.repository.appendingPathComponent("scripts/postgres.sh").path, ["down", "--dir", pgDirectory]) {
-                while !down.hasExited { usleep(20_000) }
-            }
-        }
-        let environment = try String(contentsOfFile: pgDirectory + "/postgres.env", encoding: .utf8)
-        let url = String(try #require(environment.split(separator: "\n").first { $0.hasPrefix("BOXOFFICE_DATABASE_URL=") }?
-            .dropFirst("BOXOFFICE_DATABASE_URL=".count)))
+        let postgres = try await ScratchPostgres.up(in: directory.appendingPathComponent("pg").path)
+        defer { postgres.stopNow() }
+        let url = postgres.url
         let key = directory.appendingPathComponent("signing.key")
         try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).write(to: key)
         let server = try ServerProcess.start(database: url, arguments: [
@@ -70,7 +54,7 @@ struct SynchronousStandbyTests {
         let showtime = try #require(try await FutureShowtimes.nearNewYork(client).first)
         client.authToken = try await client.signUp(.with { $0.email = "sync@example.com"; $0.name = "S"; $0.password = "long enough" }).token
 
-        try await Self.requireStandby("ANY 1 (absent_standby)", data: pgDirectory + "/data", url: url)
+        try await Self.requireStandby("ANY 1 (absent_standby)", data: postgres.dataDirectory, url: url)
         // A hold needs no standby: answered now (were it waiting, the suite's time limit would end it).
         let held = try await client.call(.holdSeats(.with { $0.showtimeID = showtime; $0.bestAvailable = .with { $0.count = 2 } }))
         guard case .holdSeats(let hold) = held else { Issue.record("no hold in \(held)"); return }
@@ -87,7 +71,7 @@ struct SynchronousStandbyTests {
         }
 
         // The standby requirement lifted, the waiting commit completes and the buyer is answered.
-        try await Self.requireStandby(nil, data: pgDirectory + "/data", url: url)
+        try await Self.requireStandby(nil, data: postgres.dataDirectory, url: url)
         let answer = try await purchase.value
         #expect(answer.status.code == .ok, "\(answer.status)")
         guard case .purchase(let booking) = answer.result else { return }
