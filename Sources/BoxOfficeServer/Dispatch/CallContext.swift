@@ -1,3 +1,4 @@
+import BoxOfficeCore
 public import Logging
 public import NIOCore
 
@@ -18,6 +19,15 @@ public struct CallContext: Sendable {
     public var logger: Logger
     /// Whether a client sent the call, or another node of the cluster forwarded it.
     public var origin: CallOrigin = .client
+
+    /// The idempotency key for a call that honours one (a hold, a purchase), nil when none was
+    /// sent; one over the protocol's limit is INVALID_ARGUMENT.
+    func checkedIdempotencyKey() throws -> String? {
+        guard idempotencyKey.utf8.count <= ProtocolLimits.maxIdempotencyKeyBytes else {
+            throw BoxOfficeError.invalidArgument("idempotency_key is longer than \(ProtocolLimits.maxIdempotencyKeyBytes) bytes")
+        }
+        return idempotencyKey.isEmpty ? nil : idempotencyKey
+    }
 }
 
 /// Where a call came from.

@@ -36,12 +36,9 @@ final class HoldService: Sendable {
         case (false, true):
             throw BoxOfficeError.invalidArgument("give seats or best_available, not both")
         }
-        let key = context.idempotencyKey
-        guard key.utf8.count <= ProtocolLimits.maxIdempotencyKeyBytes else {
-            throw BoxOfficeError.invalidArgument("idempotency_key is longer than \(ProtocolLimits.maxIdempotencyKeyBytes) bytes")
-        }
         // Under a key, a retry whose answer was lost gets the same hold back (see SeatAllocator.hold).
-        let held = try await allocator.hold(showtimeID: showtimeID, userID: userID, seats: seats, requestKey: key.isEmpty ? nil : key)
+        let held = try await allocator.hold(showtimeID: showtimeID, userID: userID, seats: seats,
+                                            requestKey: try context.checkedIdempotencyKey())
         let showtime = try await answeredShowtime(held.showtimeID, holdID: held.holdID)
         return .with {
             $0.holdID = held.holdID

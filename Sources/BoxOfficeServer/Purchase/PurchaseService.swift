@@ -42,11 +42,7 @@ final class PurchaseService: Sendable {
         let card = try PaymentCard(number: request.card.number, expiryMonth: Int(request.card.expMonth),
                                    expiryYear: Int(request.card.expYear), cvc: request.card.cvc, zip: request.card.zip,
                                    currentYear: utc.year!, currentMonth: utc.month!)
-        let key = context.idempotencyKey
-        guard key.utf8.count <= ProtocolLimits.maxIdempotencyKeyBytes else {
-            throw BoxOfficeError.invalidArgument("idempotency_key is longer than \(ProtocolLimits.maxIdempotencyKeyBytes) bytes")
-        }
-        guard !key.isEmpty else {
+        guard let key = try context.checkedIdempotencyKey() else {
             return try await buy(request, card: card, userID: userID, key: nil, digest: "")
         }
         let digest = requestDigest(request, card: card)
